@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+// dllm-play: a terminal playground for watching diffusion language models decode.
+// Module map and dependency rule: README.md § Layout. Nothing imports upward.
+import PackageDescription
+
+/// Release builds of the hot modules drop bounds checks in the inner loops.
+let hotPathFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "dllm-play",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dllm-play", targets: ["DllmPlayCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncursesw5-dev"])]),
+
+        // Engine.
+        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: hotPathFlags),
+        .target(name: "Tokenization"),
+        .target(name: "Modeling", dependencies: ["Kernels", "Tokenization"], swiftSettings: hotPathFlags),
+
+        // Decoding and its record.
+        .target(name: "Recording"),
+        .target(name: "Decoding", dependencies: ["Recording", "Modeling", "Kernels"], swiftSettings: hotPathFlags),
+        .target(name: "Evaluation", dependencies: ["Decoding", "Recording", "Modeling", "Tokenization"]),
+
+        // Face.
+        .target(name: "TerminalUI", dependencies: ["Recording", "CNcurses"]),
+        .executableTarget(
+            name: "DllmPlayCLI",
+            dependencies: [
+                "Kernels", "Modeling", "Tokenization", "Recording", "Decoding", "Evaluation", "TerminalUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/dllm-play"),
+
+        // Tests: one target per module, plus shared helpers (tolerances, fixture paths).
+        .target(name: "TestSupport", dependencies: ["Kernels"], path: "Tests/TestSupport"),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
+        .testTarget(name: "ModelingTests", dependencies: ["Modeling", "Kernels", "TestSupport"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Recording", "Modeling", "Kernels", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Recording", "TestSupport"]),
+    ]
+)

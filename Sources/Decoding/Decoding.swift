@@ -1,0 +1,1 @@
+// Decoding: the session loop, primitives and one strategy per paper.

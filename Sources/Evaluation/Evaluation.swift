@@ -1,0 +1,1 @@
+// Evaluation: task suites, scoring, AUP and the bench runner.

@@ -1,0 +1,1 @@
+// Modeling: HF checkpoints and the LLaDA/Dream bidirectional transformers.

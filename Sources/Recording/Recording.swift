@@ -1,0 +1,1 @@
+// Recording: events, canvas, trajectories.

@@ -1,0 +1,1 @@
+// Tokenization: HF tokenizer.json byte-level BPE, special tokens and chat templates.

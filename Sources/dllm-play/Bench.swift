@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Kernels
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks: the sgemm ceiling (--kernels).")
+
+    @Flag(help: "Print sgemm GFLOP/s for the shapes of the embedded model and of LLaDA-8B.")
+    var kernels = false
+
+    func run() throws {
+        guard kernels else {
+            throw ValidationError("choose what to benchmark: --kernels")
+        }
+        print("sgemm ceiling, C[M,N] = A[M,K]·W[N,K]ᵀ, median of repeats — \(BLASRuntime.summary)")
+        print(String(repeating: "-", count: 52))
+        print(pad("M", 6) + pad("K", 8) + pad("N", 8) + pad("ms", 12) + pad("GFLOP/s", 12))
+        for shape in KernelBenchmark.defaultShapes() {
+            let result = KernelBenchmark.run(shape)
+            print(pad("\(shape.m)", 6) + pad("\(shape.k)", 8) + pad("\(shape.n)", 8)
+                  + pad(String(format: "%.3f", result.medianSeconds * 1e3), 12)
+                  + pad(String(format: "%.1f", result.gflops), 12))
+        }
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}

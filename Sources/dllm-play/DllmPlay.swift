@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Kernels
+
+@main
+struct DllmPlay: ParsableCommand {
+    static let versionNumber = "0.1.0"
+
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "dllm-play",
+            abstract: "A terminal playground for watching diffusion language models decode.",
+            version: "dllm-play \(versionNumber) (\(BLASRuntime.summary))",
+            subcommands: [Bench.self])
+    }
+
+    static func main() {
+        OpenBLASLauncher.selectCoreIfNeeded()
+        main(nil)
+    }
+
+    func run() throws {
+        print(DllmPlay.helpMessage())
+        print()
+        print(KernelSelfCheck.run())
+    }
+}

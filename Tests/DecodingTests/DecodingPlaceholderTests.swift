@@ -1,0 +1,4 @@
+import Decoding
+import Testing
+
+@Test func DecodingModuleBuilds() { #expect(Bool(true)) }

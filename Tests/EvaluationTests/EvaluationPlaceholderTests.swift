@@ -1,0 +1,4 @@
+import Evaluation
+import Testing
+
+@Test func EvaluationModuleBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Modeling
+import Testing
+
+@Test func ModelingModuleBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Recording
+import Testing
+
+@Test func RecordingModuleBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import TerminalUI
+import Testing
+
+@Test func TerminalUIModuleBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Tokenization
+import Testing
+
+@Test func TokenizationModuleBuilds() { #expect(Bool(true)) }
