@@ -1,1 +1,0 @@
-// Modeling: HF checkpoints and the LLaDA/Dream bidirectional transformers.

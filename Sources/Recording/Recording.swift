@@ -1,1 +1,0 @@
-// Recording: events, canvas, trajectories.

@@ -1,4 +1,0 @@
-import Recording
-import Testing
-
-@Test func RecordingModuleBuilds() { #expect(Bool(true)) }
