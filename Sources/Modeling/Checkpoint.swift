@@ -15,14 +15,13 @@ public struct Checkpoint: Sendable {
         self.directory = directory
         let fm = FileManager.default
         let indexURL = directory.appendingPathComponent(Self.indexFileName)
-        var shardNames: [String]
         if fm.fileExists(atPath: indexURL.path) {
             let weightMap = try Self.readIndex(indexURL)
             for (tensor, shard) in weightMap.sorted(by: { $0.key < $1.key })
             where shard.contains("/") || !fm.fileExists(atPath: directory.appendingPathComponent(shard).path) {
                 throw ModelError.missingShard(indexPath: indexURL.path, shard: shard, tensor: tensor)
             }
-            shardNames = Array(Set(weightMap.values)).sorted()
+            let shardNames = Array(Set(weightMap.values)).sorted()
             files = try shardNames.map { try SafetensorsFile(path: directory.appendingPathComponent($0).path) }
             var tensors: [String: TensorSlice] = [:]
             for file in files { tensors.merge(file.tensors) { first, _ in first } }
@@ -35,11 +34,19 @@ public struct Checkpoint: Sendable {
             guard fm.fileExists(atPath: single.path) else {
                 throw ModelError.fileUnreadable(path: single.path, reason: "neither \(Self.singleFileName) nor \(Self.indexFileName) exists")
             }
-            shardNames = [Self.singleFileName]
             let file = try SafetensorsFile(path: single.path)
             files = [file]
             tensors = file.tensors
         }
+    }
+
+    /// A checkpoint made of files already mapped (e.g. in memory).
+    public init(files: [SafetensorsFile], directory: URL) {
+        self.directory = directory
+        self.files = files
+        var tensors: [String: TensorSlice] = [:]
+        for file in files { tensors.merge(file.tensors) { first, _ in first } }
+        self.tensors = tensors
     }
 
     /// Total bytes of the weight files.

@@ -34,8 +34,22 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawPointer(address)
     }
 
+    /// Anonymous memory of `size` bytes, filled once by `fill` and then made read-only; used to
+    /// build an in-memory checkpoint (random weights for benchmarks) that loads like a file.
+    public init(anonymousSize size: Int, name: String, fill: (UnsafeMutableRawPointer) -> Void) throws {
+        let address = mmap(nil, max(size, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let address, address != MAP_FAILED else {
+            throw ModelError.fileUnreadable(path: name, reason: "anonymous mmap of \(size) bytes failed")
+        }
+        fill(address)
+        mprotect(address, max(size, 1), PROT_READ)
+        self.path = name
+        self.size = size
+        bytes = UnsafeRawPointer(address)
+    }
+
     deinit {
-        if let bytes { munmap(UnsafeMutableRawPointer(mutating: bytes), size) }
+        if let bytes { munmap(UnsafeMutableRawPointer(mutating: bytes), max(size, 1)) }
     }
 
     /// Reads a little-endian UInt64 at `offset` (caller checks bounds).
