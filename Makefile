@@ -11,7 +11,7 @@ ifeq ($(origin OPENBLAS_CORETYPE),undefined)
   endif
 endif
 
-.PHONY: run test deps release bench-kernels clean
+.PHONY: run test deps release bench-kernels bench-engine clean
 
 deps:
 	@./scripts/install-deps
@@ -27,6 +27,9 @@ test: deps
 
 bench-kernels: release
 	$(BIN) bench --kernels
+
+bench-engine: release
+	$(BIN) bench --engine
 
 clean:
 	rm -rf .build

@@ -65,7 +65,7 @@ public func attention(queries: ConstMatrixView, segments: [KeyValueSegment], sha
             } else {
                 for c in 0..<m { row[c] *= scale }
             }
-            softmaxInPlace(row, count: m)
+            fastSoftmaxInPlace(row, count: m)
         }
         let o = out.columns(h * d..<(h + 1) * d)
         start = 0

@@ -43,7 +43,7 @@ extension TransformerModel {
             layer.mlpNorm.withUnsafeBufferPointer { rmsNorm(x.readOnly, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: h) }
             project(h.readOnly, layer.gate, into: gate, scratch: scratch)
             project(h.readOnly, layer.up, into: up, scratch: scratch)
-            swiGLU(gate: gate.base, up: up.base, count: n * c.intermediateSize)
+            fastSwiGLU(gate: gate.base, up: up.base, count: n * c.intermediateSize)
             project(gate.readOnly, layer.down, into: x, scratch: scratch, accumulate: true)
         }
         if let rows = plan.cacheRowsAfter { cache.length = rows }

@@ -4,15 +4,32 @@ import Kernels
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks: the sgemm ceiling (--kernels).")
+        abstract: "Benchmarks: the sgemm ceiling (--kernels) and the engine's forward pass (--engine).")
 
     @Flag(help: "Print sgemm GFLOP/s for the shapes of the embedded model and of LLaDA-8B.")
     var kernels = false
 
+    @Flag(help: "Time forward passes of the embedded model and of a random 1B-shaped LLaDA model.")
+    var engine = false
+
+    @Option(help: "The embedded model's folder (for --engine).")
+    var model = "Models/llada-mini"
+
+    @Option(help: "Timed runs per pass (the median is reported).")
+    var runs = 5
+
+    @Flag(help: "Skip the random 1B-shaped model (for --engine).")
+    var skipRandom = false
+
     func run() throws {
-        guard kernels else {
-            throw ValidationError("choose what to benchmark: --kernels")
+        guard kernels || engine else {
+            throw ValidationError("choose what to benchmark: --kernels, --engine")
         }
+        if kernels { runKernels() }
+        if engine { try EngineBench.run(embeddedDirectory: model, runs: runs, skipRandom: skipRandom) }
+    }
+
+    private func runKernels() {
         print("sgemm ceiling, C[M,N] = A[M,K]·W[N,K]ᵀ, median of repeats — \(BLASRuntime.summary)")
         print(String(repeating: "-", count: 52))
         print(pad("M", 6) + pad("K", 8) + pad("N", 8) + pad("ms", 12) + pad("GFLOP/s", 12))

@@ -1,0 +1,75 @@
+/// Vectorised exp, softmax and SwiGLU for the forward pass. Scalar `expf` costs about as much as
+/// a fifth of a whole forward pass at L = 256 (16.7 M exps in attention, 23 M in the MLP of a 1B
+/// model); these run 16 lanes at a time.
+///
+/// exp(x) = 2^n · e^r with n = round(x·log₂e) and r = x − n·ln2 (|r| ≤ ln2/2, ln2 split in two
+/// parts for accuracy), e^r by its Taylor series to degree 7 (relative error below 2e-7), 2^n
+/// built in the exponent bits. Inputs are clamped to [−87.3, 88]; below that the result is 0.
+
+public typealias FloatLanes = SIMD16<Float>
+
+@inline(__always) public func exp(lanes x: FloatLanes) -> FloatLanes {
+    let lowest: Float = -87.3
+    let clamped = x.clamped(lowerBound: FloatLanes(repeating: lowest), upperBound: FloatLanes(repeating: 88.0))
+    let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+    var r = clamped - n * 0.693_145_75      // ln2, high part
+    r = r - n * 1.428_606_8e-6              // ln2, low part
+    var p = FloatLanes(repeating: 1.0 / 5040)
+    p = p * r + 1.0 / 720
+    p = p * r + 1.0 / 120
+    p = p * r + 1.0 / 24
+    p = p * r + 1.0 / 6
+    p = p * r + 0.5
+    p = p * r + 1
+    p = p * r + 1
+    let exponent = (SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+    let scale = unsafeBitCast(exponent, to: FloatLanes.self)
+    return (p * scale).replacing(with: 0, where: x .< lowest)
+}
+
+/// exp of `count` values in place.
+public func expInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    let raw = UnsafeMutableRawPointer(x)
+    while i + 16 <= count {
+        let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: FloatLanes.self)
+        raw.storeBytes(of: exp(lanes: v), toByteOffset: 4 * i, as: FloatLanes.self)
+        i += 16
+    }
+    if i < count {
+        var tail = FloatLanes(repeating: 0)
+        for j in i..<count { tail[j - i] = x[j] }
+        tail = exp(lanes: tail)
+        for j in i..<count { x[j] = tail[j - i] }
+    }
+}
+
+/// Softmax of `count` values in place with the vectorised exp; an all −∞ row becomes zeros.
+public func fastSoftmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int) {
+    guard count > 0 else { return }
+    let maximum = maxElement(row, count: count)
+    if maximum == -.infinity {
+        row.update(repeating: 0, count: count)
+        return
+    }
+    for i in 0..<count { row[i] -= maximum }
+    expInPlace(row, count: count)
+    var sum: Float = 0
+    for i in 0..<count { sum += row[i] }
+    let inverse = 1 / sum
+    for i in 0..<count { row[i] *= inverse }
+}
+
+/// SwiGLU in place with the vectorised exp: gate[i] = gate[i] · σ(gate[i]) · up[i].
+public func fastSwiGLU(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+    let g = UnsafeMutableRawPointer(gate), u = UnsafeRawPointer(up)
+    var i = 0
+    while i + 16 <= count {
+        let x = g.loadUnaligned(fromByteOffset: 4 * i, as: FloatLanes.self)
+        let y = u.loadUnaligned(fromByteOffset: 4 * i, as: FloatLanes.self)
+        let sigmoid = 1 / (1 + exp(lanes: -x))
+        g.storeBytes(of: x * sigmoid * y, toByteOffset: 4 * i, as: FloatLanes.self)
+        i += 16
+    }
+    for j in i..<count { gate[j] = silu(gate[j]) * up[j] }
+}
