@@ -17,9 +17,12 @@ enum EngineBench {
     static let cachedRows = 288, windowRows = 32, windowStart = 128
 
     static func run(embeddedDirectory: String, runs: Int, skipRandom: Bool) throws {
+        defer { fflush(nil) }
         print("engine forward pass, median of \(runs) runs after a warm-up — \(BLASRuntime.summary)")
-        print("ceiling = the same pass's matmuls (projections and LM head) timed alone on sgemm;"
-              + " fraction = ceiling time / forward time")
+        print("ceiling = the pass's matmul shapes (projections, LM head) timed alone with KernelBenchmark;"
+              + " fraction = ceiling / forward")
+        print("matmul-only = the pass's own sgemm calls on its own weights, run right after each forward"
+              + " (robust to a busy machine); share = matmul-only / forward")
         let embedded = URL(fileURLWithPath: embeddedDirectory)
         if FileManager.default.fileExists(atPath: embedded.appendingPathComponent("config.json").path) {
             try bench(TransformerModel.load(directory: embedded), runs: runs)
@@ -38,7 +41,8 @@ enum EngineBench {
         let c = model.config
         print("\n\(model.descriptor.name): \(String(format: "%.0f", Double(model.parameterCount) / 1e6)) M parameters, "
               + "d \(c.hiddenSize), \(c.layerCount) layers, MLP \(c.intermediateSize), vocabulary \(c.vocabularySize)")
-        print(pad("pass", 26) + pad("ms", 10) + pad("GFLOP/s", 10) + pad("ceiling ms", 12) + pad("fraction", 10))
+        print(pad("pass", 24) + pad("ms", 10) + pad("GFLOP/s", 9) + pad("ceiling ms", 12) + pad("fraction", 10)
+              + pad("matmul-only", 13) + pad("share", 7))
         var ceilings: [KernelBenchmark.Shape: Double] = [:]
         func ceiling(tokens: Int, rows: Int) -> Double {
             model.projectionShapes(tokens: tokens, logitRows: rows).reduce(0.0) { total, s in
@@ -53,10 +57,11 @@ enum EngineBench {
         var fullAtCached = 0.0
         for length in lengths + [cachedRows] where length <= c.maxSequenceLength {
             let request = ForwardRequest.full(tokens(length))
-            let seconds = try median(runs) { try model.forward(request).seconds }
+            let (seconds, matmuls) = try median(runs, { try model.forward(request).seconds },
+                                                { model.timeMatmulsOnly(tokens: length, logitRows: length) })
             if length == cachedRows { fullAtCached = seconds }
             report("full L=\(length)", seconds, model.forwardFLOPs(tokens: length, keys: length, logitRows: length),
-                   ceiling(tokens: length, rows: length))
+                   ceiling(tokens: length, rows: length), matmuls)
         }
         guard cachedRows <= c.maxSequenceLength else { return }
         let canvas = tokens(cachedRows)
@@ -64,24 +69,34 @@ enum EngineBench {
         let window = Array(windowStart..<windowStart + windowRows)
         let step = ForwardRequest(tokens: window.map { canvas[$0] }, positions: window,
                                   cache: .window(rows: windowStart..<windowStart + windowRows))
-        let seconds = try median(runs) { try model.forward(step).seconds }
+        let (seconds, matmuls) = try median(runs, { try model.forward(step).seconds },
+                                            { model.timeMatmulsOnly(tokens: windowRows, logitRows: windowRows) })
         report("dual step \(windowRows) of \(cachedRows)", seconds,
                model.forwardFLOPs(tokens: windowRows, keys: cachedRows, logitRows: windowRows),
-               ceiling(tokens: windowRows, rows: windowRows))
+               ceiling(tokens: windowRows, rows: windowRows), matmuls)
         print(String(format: "dual-cache step / full forward at L=%d: %.3f", cachedRows, seconds / fullAtCached))
     }
 
-    private static func median(_ runs: Int, _ body: () throws -> Double) throws -> Double {
-        _ = try body()  // warm-up
-        var times = try (0..<max(runs, 1)).map { _ in try body() }
-        times.sort()
-        return times[times.count / 2]
+    /// Medians of `pass` and of `probe`, run alternately after one warm-up of each.
+    private static func median(_ runs: Int, _ pass: () throws -> Double, _ probe: () -> Double) throws -> (Double, Double) {
+        _ = try pass()
+        _ = probe()
+        var passes: [Double] = [], probes: [Double] = []
+        for _ in 0..<max(runs, 1) {
+            passes.append(try pass())
+            probes.append(probe())
+        }
+        passes.sort()
+        probes.sort()
+        return (passes[passes.count / 2], probes[probes.count / 2])
     }
 
-    private static func report(_ label: String, _ seconds: Double, _ flops: Double, _ ceiling: Double) {
-        print(pad(label, 26) + pad(String(format: "%.1f", seconds * 1e3), 10)
-              + pad(String(format: "%.1f", flops / seconds / 1e9), 10)
-              + pad(String(format: "%.1f", ceiling * 1e3), 12) + pad(String(format: "%.2f", ceiling / seconds), 10))
+    private static func report(_ label: String, _ seconds: Double, _ flops: Double, _ ceiling: Double, _ matmuls: Double) {
+        print(pad(label, 24) + pad(String(format: "%.1f", seconds * 1e3), 10)
+              + pad(String(format: "%.1f", flops / seconds / 1e9), 9)
+              + pad(String(format: "%.1f", ceiling * 1e3), 12) + pad(String(format: "%.2f", ceiling / seconds), 10)
+              + pad(String(format: "%.1f", matmuls * 1e3), 13) + pad(String(format: "%.2f", matmuls / seconds), 7))
+        fflush(nil)  // show progress when printing into a file
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
