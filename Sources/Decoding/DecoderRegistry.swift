@@ -27,6 +27,12 @@ public enum DecoderRegistry {
     public static let entries: [DecoderEntry] = [
         DecoderEntry(LLaDA.self),
         DecoderEntry(FastDLLM.self),
+        DecoderEntry(D3LLM.self),
+        DecoderEntry(WINO.self),
+        DecoderEntry(R2DLLM.self),
+        DecoderEntry(Dream.self),
+        DecoderEntry(DParallel.self),
+        DecoderEntry(Prophet.self),
     ]
 
     public static var ids: [String] { entries.map(\.id) }

@@ -12,6 +12,14 @@ let decoderCases: [(name: String, id: String, settings: [String])] = [
     ("fast-dllm-none", "fast-dllm", ["block_length=8", "cache=none", "threshold=0.6"]),
     ("fast-dllm-prefix", "fast-dllm", ["block_length=8", "cache=prefix", "threshold=0.6"]),
     ("fast-dllm-dual-factor", "fast-dllm", ["block_length=8", "cache=dual", "rule=factor"]),
+    ("d3llm-kv", "d3llm", ["block_length=8", "threshold=1.2"]),
+    ("d3llm-nocache", "d3llm", ["block_length=8", "kv_cache=false", "early_stop=false", "threshold=1.2"]),
+    ("wino", "wino", ["block_length=16", "threshold=0.4", "threshold_back=0.6"]),
+    ("r2", "r2", ["block_length=8", "threshold=0.7", "spatial_threshold=0.4", "temporal_threshold=0.3"]),
+    ("dream-entropy", "dream", ["temperature=0"]),
+    ("dream-origin", "dream", ["alg=origin", "steps=16", "temperature=0.5"]),
+    ("dparallel", "dparallel", ["block_length=8", "threshold=1.2"]),
+    ("prophet", "prophet", ["steps=32", "block_length=8", "threshold_early=3", "threshold_middle=2", "threshold_late=1"]),
 ]
 
 /// Which positions a semi-AR decoder may commit: those of its open block.
@@ -64,7 +72,8 @@ private func semiAutoregressive(_ id: String) -> Bool { ["llada", "fast-dllm", "
     func golden(name: String) throws {
         let c = decoderCases.first { $0.name == name }!
         var options = SyntheticPredictor.Options()
-        options.endOfTextBias = 20
+        options.sharpness = 3
+        options.endOfTextBias = 12
         let run = try decode(c.id, c.settings, answerLength: 32, seed: 11, options: options)
         try expectGolden(try run.jsonLines(), named: "\(name).jsonl")
     }

@@ -53,7 +53,7 @@ public final class LLaDA: ConfigurableDecoder {
     /// Prophet (decoders.md §7) wraps this decoder: it needs logits for the whole answer and the
     /// chance to replace a step's selection after the forward pass.
     var wantsWholeAnswerLogits = false
-    var interceptor: ((Logits, Canvas, _ stepIndex: Int) -> [Event]?)?
+    var interceptor: ((Logits, Canvas, _ stepIndex: Int) -> (events: [Event], stop: Bool))?
 
     private var layout = BlockLayout(answer: 0..<0, blockLength: 1)
     private var descriptor: ModelDescriptor?
@@ -98,11 +98,14 @@ public final class LLaDA: ConfigurableDecoder {
         events.append(logits.predictions(candidates))
         stepsTaken += 1
 
-        if let replacement = interceptor?(logits, canvas, stepsTaken - 1) {
-            events += replacement
-            block = layout.count
-            schedule = []
-            return events
+        if let interceptor {
+            let outcome = interceptor(logits, canvas, stepsTaken - 1)
+            events += outcome.events
+            if outcome.stop {
+                block = layout.count
+                schedule = []
+                return events
+            }
         }
 
         let k = schedule[stepInBlock]
