@@ -31,31 +31,33 @@ enum ComponentReaders {
         let type = try node.typeName()
         switch type {
         case "ByteLevel":
-            return try byteLevel(node, split: nil)
+            return try byteLevel(node, stages: [])
         case "Sequence":
             let items = try node.required("pretokenizers", "an array of pre-tokenizers", hint: "a Sequence lists its parts").array()
-            var pattern: SplitPattern? = nil
+            var stages: [SplitPattern] = []
             for (index, item) in items.enumerated() {
                 let itemType = try item.typeName()
-                if itemType == "Split", pattern == nil {
-                    pattern = try split(item)
+                if itemType == "Split" {
+                    stages.append(try split(item))
+                } else if itemType == "Digits" {
+                    stages.append(.digits(individually: try item.optional("individual_digits")?.bool() ?? false))
                 } else if itemType == "ByteLevel", index == items.count - 1 {
-                    return try byteLevel(item, split: pattern)
+                    return try byteLevel(item, stages: stages)
                 } else {
                     throw item.unsupported("pre-tokenizer \"\(itemType)\" at this position",
-                                           hint: "supported: [Split, ByteLevel] or ByteLevel alone; " + supportedHint)
+                                           hint: "supported: Split and Digits stages followed by ByteLevel; " + supportedHint)
                 }
             }
             throw node.unsupported("Sequence without a final ByteLevel", hint: supportedHint)
         default:
-            throw node.unsupported("pre-tokenizer type \"\(type)\"", hint: "supported: ByteLevel, Sequence[Split, ByteLevel]; " + supportedHint)
+            throw node.unsupported("pre-tokenizer type \"\(type)\"", hint: "supported: ByteLevel, Sequence[Split/Digits..., ByteLevel]; " + supportedHint)
         }
     }
 
-    private static func byteLevel(_ node: JSONNode, split: SplitPattern?) throws(TokenizerError) -> PreTokenizer {
+    private static func byteLevel(_ node: JSONNode, stages: [SplitPattern]) throws(TokenizerError) -> PreTokenizer {
         let prefixSpace = try node.optional("add_prefix_space")?.bool() ?? true
         let useRegex = try node.optional("use_regex")?.bool() ?? true
-        return PreTokenizer(split: split, addPrefixSpace: prefixSpace, byteLevelSplit: useRegex)
+        return PreTokenizer(stages: stages, addPrefixSpace: prefixSpace, byteLevelSplit: useRegex)
     }
 
     private static func split(_ node: JSONNode) throws(TokenizerError) -> SplitPattern {

@@ -4,7 +4,7 @@ import TestSupport
 
 /// The committed tokenizers and golden data of `tools/reference/tokenizer_golden.py`.
 enum TokenizerFixtures {
-    static let kinds = ["qwen2-style", "llama3-style", "gpt2-style"]
+    static let kinds = ["qwen2-style", "llama3-style", "gpt2-style", "staged-style"]
 
     static var directory: URL { fixturesDirectory().appendingPathComponent("tokenization") }
 

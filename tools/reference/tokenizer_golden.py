@@ -14,6 +14,8 @@ Tokenizers written (all with added special tokens placed after the trained vocab
   llama3-style   no normalizer, Split(Llama-3 pattern, digits {1,3}) + ByteLevel(use_regex false),
                  Dream special tokens, merges written in the older "a b" string form
   gpt2-style     ByteLevel pre-tokenizer alone (GPT-2 pattern, add_prefix_space true)
+  staged-style   Split(Qwen2 pattern) + Digits + ByteLevel(add_prefix_space, use_regex true):
+                 every stage re-splits the pieces of the one before; ignore_merges on
 """
 import json
 import random
@@ -71,6 +73,11 @@ HARD_LINES = [
     "<|im_start|>assistant\n",
     "<|beginoftext|>Once upon a time", "almost special <|endoftext| and <endoftext|>", "<|im_end",
     "<|eot_id|> <|eot_id|>  <|eot_id|>\n<|eot_id|>", "<think>reasoning</think>",
+    "it'ſ and IT'S and Kelvin \u212a", "next\u0085line vertical\u000btab form\u000cfeed",
+    "fullwidth １２３ superscript x² roman Ⅳ fractions ¼", "मनुष्य क्षत्रिय", "ﾊﾝｶｸ ｶﾀｶﾅ", "漢字かなカナ123abc",
+    "a" * 300, "ab" * 150, "9" * 50, "😀" * 20, "\u0301" * 10 + "x", " " * 40 + "x", "\n" * 12,
+    "<|endoftext|>\u0338 after a special token", "<think>\u0338 after an added token",
+    "Ǆemo ǅemo ǆemo ŉ ΐ ﬀ", "\U0001d11e music \U0001f980 crab \U000e0041 tag",
 ]
 
 WORDS = ("the of and to in is was for that with as on by at from this be are or it an which have "
@@ -127,11 +134,17 @@ def training_corpus(rng, texts, test_lines):
 
 
 def build(kind):
-    tok = Tokenizer(models.BPE())
+    tok = Tokenizer(models.BPE(ignore_merges=(kind == "staged-style")))
     if kind == "qwen2-style":
         tok.normalizer = normalizers.NFC()
     if kind == "gpt2-style":
         tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True, use_regex=True)
+    elif kind == "staged-style":
+        tok.pre_tokenizer = pre_tokenizers.Sequence([
+            pre_tokenizers.Split(Regex(QWEN2_PATTERN), behavior="isolated", invert=False),
+            pre_tokenizers.Digits(individual_digits=False),
+            pre_tokenizers.ByteLevel(add_prefix_space=True, use_regex=True),
+        ])
     else:
         pattern = QWEN2_PATTERN if kind == "qwen2-style" else LLAMA3_PATTERN
         tok.pre_tokenizer = pre_tokenizers.Sequence([
@@ -149,16 +162,16 @@ def main():
     corpus = training_corpus(random.Random(SEED + 1), texts, lines)
     OUT.mkdir(parents=True, exist_ok=True)
     specials = {"qwen2-style": LLADA_SPECIALS, "llama3-style": DREAM_SPECIALS,
-                "gpt2-style": ["<|endoftext|>", "<|mask|>"]}
+                "gpt2-style": ["<|endoftext|>", "<|mask|>"], "staged-style": ["<|endoftext|>"]}
     expected = {}
-    for kind in ["qwen2-style", "llama3-style", "gpt2-style"]:
+    for kind in ["qwen2-style", "llama3-style", "gpt2-style", "staged-style"]:
         tok = build(kind)
         trainer = trainers.BpeTrainer(vocab_size=VOCAB_SIZE, show_progress=False,
                                       initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
         tok.train_from_iterator(corpus, trainer=trainer)
         tok.add_special_tokens(specials[kind])
-        if kind == "llama3-style":
-            tok.add_tokens(["<think>", "</think>"])  # added, not special
+        if kind in ("qwen2-style", "llama3-style"):
+            tok.add_tokens(["<think>", "</think>"])  # added, not special: matched after normalization
         path = OUT / f"{kind}.tokenizer.json"
         tok.save(str(path))
         data = json.loads(path.read_text())
