@@ -41,3 +41,38 @@ import TestSupport
         #expect(end.nfe == forwards)
     }
 }
+
+extension TinyTransformerTests {
+    /// What a decode decided, without any floating-point value: forward modes and windows, and
+    /// each commit/draft/remask/fill as position:token:reason. Robust to last-bit differences
+    /// between BLAS kernels unless two candidates are within rounding of each other.
+    static func decisions(_ records: [StepRecord]) -> String {
+        records.map { record in
+            record.events.compactMap { event -> String? in
+                switch event {
+                case .forward(let f): "\(f.mode.rawValue)[\(f.window.lower),\(f.window.upper))"
+                case .commit(let c): "commit " + c.map { "\($0.position):\($0.token):\($0.reason.rawValue)" }.joined(separator: " ")
+                case .draft(let c): "draft " + c.map { "\($0.position):\($0.token)" }.joined(separator: " ")
+                case .forceFill(let c): "fill " + c.map { "\($0.position):\($0.token):\($0.reason.rawValue)" }.joined(separator: " ")
+                case .remask(let r): "remask " + r.map { "\($0.position)" }.joined(separator: " ")
+                case .block(let b): "block \(b.kind.rawValue) \(b.block)"
+                case .cache(let c): "cache \(c.kind.rawValue) [\(c.range.lower),\(c.range.upper))"
+                default: nil
+                }
+            }.joined(separator: " | ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    @Test("decisions of Fast-dLLM (dual cache) and LLaDA on the tiny LLaDA checkpoint match the golden")
+    func tinyModelGolden() throws {
+        for (id, settings) in [("llada", ["steps=16", "block_length=8"]), ("fast-dllm", ["block_length=8", "cache=dual", "threshold=0.2"])] {
+            let model = try TransformerModel.load(directory: fixturesDirectory().appendingPathComponent("modeling/llada-tiny"))
+            let session = try Session(decoder: try DecoderRegistry.make(id, settings: settings), predictor: model,
+                                      setup: SessionSetup(promptTokens: [5, 6, 7, 8, 9], answerLength: 16, seed: 3, recordsTimings: false))
+            var records: [StepRecord] = []
+            session.addConsumer { if case .step(let s) = $0 { records.append(s) } }
+            session.run()
+            try expectGolden(Self.decisions(records), named: "tiny-llada-\(id).txt")
+        }
+    }
+}
