@@ -28,6 +28,24 @@ import TestSupport
         }
     }
 
+    @Test("a live block_length change applies at the next block boundary and skips nothing", arguments: ["llada", "fast-dllm", "wino", "dparallel", "r2"])
+    func liveBlockLengthChange(id: String) throws {
+        let session = try Session(decoder: try DecoderRegistry.make(id, settings: ["block_length=8"]), predictor: SyntheticPredictor(),
+                                  setup: SessionSetup(promptTokens: [3, 4], answerLength: 32, seed: 2, recordsTimings: false))
+        var spans: [PositionRange] = []
+        session.addConsumer { output in
+            guard case .step(let step) = output else { return }
+            for case .block(let change) in step.events where change.kind == .open || change.kind == .advance { spans.append(change.span) }
+        }
+        session.step()
+        try session.set(key: "block_length", value: "12")
+        let end = session.run()
+        #expect(end.reason == .finished && session.canvas.isComplete)
+        #expect(spans.first == PositionRange(2, 10))
+        #expect(zip(spans, spans.dropFirst()).allSatisfy { $0.upper == $1.lower })
+        #expect(spans.last?.upper == 34)
+    }
+
     @Test("restart with the same seed reproduces the decode")
     func restartReproduces() throws {
         let session = try makeSession()
