@@ -88,4 +88,21 @@ import TestSupport
         controller.wait()
         #expect(!controller.isRunning)
     }
+
+    @Test("the controller's AsyncStream delivers every step and the end record")
+    func stream() async throws {
+        let controller = SessionController.start(try makeSession(), paused: true)
+        let outputs = controller.stream()
+        controller.resume()
+        var steps = 0
+        for await output in outputs {
+            if case .step = output { steps += 1 }
+            if case .end(let end) = output {
+                #expect(end.steps == steps)
+                break
+            }
+        }
+        controller.cancel()
+        controller.wait()
+    }
 }
