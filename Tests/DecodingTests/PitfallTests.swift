@@ -79,4 +79,18 @@ import TestSupport
         #expect(commits(s.step(), .blockStartFirstToken) == [2])
         #expect(commits(s.step(), .threshold) == [3, 4, 5])
     }
+
+    @Test("LLaDA confidence_eos_eot_inf: at τ = 0 an end-of-text prediction gets confidence 0 and commits last")
+    func lladaEosEotConfidence() throws {
+        // Position 2 predicts end-of-text (id 1) with 0.9, position 3 token 3 with 0.5.
+        let predictor = ScriptedPredictor { _, position, _ in position == 2 ? peaked(1, 0.9) : peaked(3, 0.5) }
+        let plain = try session("llada", ["steps=2", "block_length=2"], predictor, answerLength: 2)
+        #expect(commits(plain.step(), .scheduleTopK) == [2])
+        let guarded = try session("llada", ["steps=2", "block_length=2", "confidence_eos_eot_inf=true"], predictor, answerLength: 2)
+        let first = guarded.step()
+        #expect(commits(first, .scheduleTopK) == [3])
+        let second = guarded.step()
+        let eos = (second?.events ?? []).flatMap { event -> [Commit] in if case .commit(let c) = event { c } else { [] } }
+        #expect(eos.map(\.token) == [1] && eos.map(\.confidence) == [0])
+    }
 }
