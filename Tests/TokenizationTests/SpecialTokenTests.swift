@@ -73,13 +73,17 @@ struct SpecialTokenTests {
             .write(to: folder.appendingPathComponent("tokenizer_config.json"), atomically: true, encoding: .utf8)
         try #"{"bos_token_id": 302, "eos_token_id": [9999]}"#
             .write(to: folder.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-        let tokenizer = try Tokenizer.load(from: folder)
-        #expect(tokenizer.specialTokens.mask == 300)
-        #expect(tokenizer.specialTokens.endOfText == 301)
-        #expect(tokenizer.specialTokens.beginOfText == 302)
-        #expect(tokenizer.specialTokens.endOfTurn == nil)
-        // Loading the file alone ignores the neighbouring configs.
-        #expect(try Tokenizer.load(from: url).specialTokens.mask == nil)
+        for source in [folder, url] {
+            let tokenizer = try Tokenizer.load(from: source)
+            #expect(tokenizer.specialTokens.mask == 300)
+            #expect(tokenizer.specialTokens.endOfText == 301)
+            #expect(tokenizer.specialTokens.beginOfText == 302)
+            #expect(tokenizer.specialTokens.endOfTurn == nil)
+        }
+        // A file with another name is read alone.
+        let alone = folder.appendingPathComponent("other.json")
+        try FileManager.default.copyItem(at: url, to: alone)
+        #expect(try Tokenizer.load(from: alone).specialTokens.mask == nil)
     }
 
     @Test("a malformed config.json in a model folder is reported")
