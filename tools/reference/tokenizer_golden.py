@@ -80,6 +80,7 @@ HARD_LINES = [
     "a" * 300, "ab" * 150, "9" * 50, "😀" * 20, "\u0301" * 10 + "x", " " * 40 + "x", "\n" * 12,
     "<|endoftext|>\u0338 after a special token", "<think>\u0338 after an added token",
     "Ǆemo ǅemo ǆemo ŉ ΐ ﬀ", "\U0001d11e music \U0001f980 crab \U000e0041 tag",
+    "\U000e0041\u0301 tag then accent, \U0001f600\u0301 emoji then accent, \u1100\u1161\u11a8 jamo, \U0001d15e",
 ]
 
 WORDS = ("the of and to in is was for that with as on by at from this be are or it an which have "
