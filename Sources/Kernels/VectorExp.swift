@@ -10,8 +10,14 @@ public typealias FloatLanes = SIMD16<Float>
 
 @inline(__always) public func exp(lanes x: FloatLanes) -> FloatLanes {
     let lowest: Float = -87.3
-    let clamped = x.clamped(lowerBound: FloatLanes(repeating: lowest), upperBound: FloatLanes(repeating: 88.0))
-    let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+    let highest: Float = 88
+    let low = x .< lowest
+    let clamped = select(x .> highest, FloatLanes(repeating: highest), select(low, FloatLanes(repeating: lowest), x))
+    // Round to nearest by adding 1.5·2²³: the integer lands in the low mantissa bits, which also
+    // gives n as an Int32 without a (slow, per-lane) float-to-int conversion.
+    let magic: Float = 12_582_912
+    let shifted = clamped * 1.442_695_04 + magic
+    let n = shifted - magic
     var r = clamped - n * 0.693_145_75      // ln2, high part
     r = r - n * 1.428_606_8e-6              // ln2, low part
     var p = FloatLanes(repeating: 1.0 / 5040)
@@ -22,9 +28,18 @@ public typealias FloatLanes = SIMD16<Float>
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    let exponent = (SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+    let integer = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- Int32(bitPattern: magic.bitPattern)
+    let exponent = (integer &+ 127) &<< 23
     let scale = unsafeBitCast(exponent, to: FloatLanes.self)
-    return (p * scale).replacing(with: 0, where: x .< lowest)
+    return select(low, FloatLanes(repeating: 0), p * scale)
+}
+
+/// Lane-wise `mask ? a : b` through bit operations (the library's `replacing(with:where:)` and
+/// `clamped` run lane by lane).
+@inline(__always) func select(_ mask: SIMDMask<SIMD16<Int32>>, _ a: FloatLanes, _ b: FloatLanes) -> FloatLanes {
+    let m = unsafeBitCast(mask, to: SIMD16<Int32>.self)
+    let ai = unsafeBitCast(a, to: SIMD16<Int32>.self), bi = unsafeBitCast(b, to: SIMD16<Int32>.self)
+    return unsafeBitCast((ai & m) | (bi & ~m), to: FloatLanes.self)
 }
 
 /// exp of `count` values in place.

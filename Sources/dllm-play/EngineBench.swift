@@ -12,6 +12,12 @@ enum EngineBench {
         vocabularySize: 32000, ropeTheta: 500_000, rmsNormEpsilon: 1e-5, maxSequenceLength: 4096,
         tiedEmbeddings: false, qkvBias: false)
 
+    /// The embedded model's planned shape (d 256, 4 layers, MLP 1024), for when it is absent.
+    static let miniShape = ModelConfig(
+        family: .llada, hiddenSize: 256, layerCount: 4, headCount: 4, kvHeadCount: 4, intermediateSize: 1024,
+        vocabularySize: 1024, ropeTheta: 500_000, rmsNormEpsilon: 1e-5, maxSequenceLength: 1024,
+        tiedEmbeddings: false, qkvBias: false)
+
     static let lengths = [64, 256, 512]
     /// The dual-cache step: a window of `windowRows` rows over a cache of `cachedRows`.
     static let cachedRows = 288, windowRows = 32, windowStart = 128
@@ -29,6 +35,7 @@ enum EngineBench {
         } else {
             print("\n(no embedded model at \(embeddedDirectory): skipped)")
         }
+        try bench(TransformerModel.random(config: miniShape, seed: 2, name: "random-mini (d 256, 4 layers)"), runs: runs)
         if !skipRandom {
             let start = Date()
             let model = try TransformerModel.random(config: oneBillionShape, seed: 1, name: "random-llada-1b")
