@@ -20,15 +20,18 @@ extension TransformerModel {
         return weights + scratchBytes + work + scores + cacheBytes + logits
     }
 
-    /// The matmul shapes (M, K, N) of one forward pass over `tokens` fresh tokens with logits for
-    /// `logitRows` rows, with how many times each runs: the sgemm work that bounds the pass.
-    public func projectionShapes(tokens n: Int, logitRows r: Int) -> [(m: Int, k: Int, n: Int, count: Int)] {
+    /// The matmul shapes (M, K, N) of one forward pass over `tokens` fresh tokens attending to
+    /// `keys` keys, with logits for `logitRows` rows, and how many times each runs: the sgemm work
+    /// that bounds the pass (projections, attention scores and values per head, LM head).
+    public func matmulShapes(tokens n: Int, keys m: Int, logitRows r: Int) -> [(m: Int, k: Int, n: Int, count: Int)] {
         let c = config, d = c.hiddenSize, layers = c.layerCount
         var shapes: [(m: Int, k: Int, n: Int, count: Int)] = [
             (n, d, d, 2 * layers),                   // query, attention out
             (n, d, c.kvDim, 2 * layers),             // key, value
             (n, d, c.intermediateSize, 2 * layers),  // gate, up
             (n, c.intermediateSize, d, layers),      // down
+            (n, c.headDim, m, c.headCount * layers), // scores Q·Kᵀ per head
+            (n, m, c.headDim, c.headCount * layers), // weights · V per head
         ]
         if r > 0 { shapes.append((r, d, c.vocabularySize, 1)) }
         return shapes

@@ -25,10 +25,10 @@ enum EngineBench {
     static func run(embeddedDirectory: String, runs: Int, skipRandom: Bool) throws {
         defer { fflush(nil) }
         print("engine forward pass, median of \(runs) runs after a warm-up — \(BLASRuntime.summary)")
-        print("ceiling = the pass's matmul shapes (projections, LM head) timed alone with KernelBenchmark;"
-              + " fraction = ceiling / forward")
-        print("matmul-only = the pass's own sgemm calls on its own weights, run right after each forward"
-              + " (robust to a busy machine); share = matmul-only / forward")
+        print("ceiling = the pass's matmul shapes (projections, attention per head, LM head) timed alone with"
+              + " KernelBenchmark; fraction = ceiling / forward")
+        print("proj-only = the pass's own projection and LM-head sgemm calls on its own weights, run right after"
+              + " each forward (robust to a busy machine); share = proj-only / forward")
         let embedded = URL(fileURLWithPath: embeddedDirectory)
         if FileManager.default.fileExists(atPath: embedded.appendingPathComponent("config.json").path) {
             try bench(TransformerModel.load(directory: embedded), runs: runs)
@@ -49,10 +49,10 @@ enum EngineBench {
         print("\n\(model.descriptor.name): \(String(format: "%.0f", Double(model.parameterCount) / 1e6)) M parameters, "
               + "d \(c.hiddenSize), \(c.layerCount) layers, MLP \(c.intermediateSize), vocabulary \(c.vocabularySize)")
         print(pad("pass", 24) + pad("ms", 10) + pad("GFLOP/s", 9) + pad("ceiling ms", 12) + pad("fraction", 10)
-              + pad("matmul-only", 13) + pad("share", 7))
+              + pad("proj-only", 13) + pad("share", 7))
         var ceilings: [KernelBenchmark.Shape: Double] = [:]
-        func ceiling(tokens: Int, rows: Int) -> Double {
-            model.projectionShapes(tokens: tokens, logitRows: rows).reduce(0.0) { total, s in
+        func ceiling(tokens: Int, keys: Int, rows: Int) -> Double {
+            model.matmulShapes(tokens: tokens, keys: keys, logitRows: rows).reduce(0.0) { total, s in
                 let shape = KernelBenchmark.Shape(m: s.m, k: s.k, n: s.n)
                 if ceilings[shape] == nil { ceilings[shape] = KernelBenchmark.run(shape, minimumRepeats: 3).medianSeconds }
                 return total + Double(s.count) * (ceilings[shape] ?? 0)
@@ -68,7 +68,7 @@ enum EngineBench {
                                                 { model.timeMatmulsOnly(tokens: length, logitRows: length) })
             if length == cachedRows { fullAtCached = seconds }
             report("full L=\(length)", seconds, model.forwardFLOPs(tokens: length, keys: length, logitRows: length),
-                   ceiling(tokens: length, rows: length), matmuls)
+                   ceiling(tokens: length, keys: length, rows: length), matmuls)
         }
         guard cachedRows <= c.maxSequenceLength else { return }
         let canvas = tokens(cachedRows)
@@ -80,7 +80,7 @@ enum EngineBench {
                                             { model.timeMatmulsOnly(tokens: windowRows, logitRows: windowRows) })
         report("dual step \(windowRows) of \(cachedRows)", seconds,
                model.forwardFLOPs(tokens: windowRows, keys: cachedRows, logitRows: windowRows),
-               ceiling(tokens: windowRows, rows: windowRows), matmuls)
+               ceiling(tokens: windowRows, keys: cachedRows, rows: windowRows), matmuls)
         print(String(format: "dual-cache step / full forward at L=%d: %.3f", cachedRows, seconds / fullAtCached))
     }
 

@@ -79,6 +79,7 @@ def main():
               args.runs)
     else:
         print(f"\n(no embedded model at {args.embedded}: skipped)")
+    bench("random-mini (d 256, 4 layers)", make(256, 4, 4, 1024, 1024), args.runs)
     bench("random-llada-1b", make(2048, 16, 16, 5632, 32000), args.runs)
 
 
