@@ -48,6 +48,22 @@ struct InspectorPane {
         return entries
     }
 
+    /// Flows styled pieces over rows of `width` columns, breaking between pieces.
+    static func flow(_ pieces: [(String, StyleRole)], width: Int, maxRows: Int) -> [[(String, StyleRole)]] {
+        var rows: [[(String, StyleRole)]] = [[]]
+        var used = 0
+        for piece in pieces {
+            let w = DisplayWidth.of(piece.0)
+            if used + w > width, used > 0, rows.count < maxRows {
+                rows.append([])
+                used = 0
+            }
+            rows[rows.count - 1].append(piece)
+            used += w
+        }
+        return rows
+    }
+
     func draw(into screen: inout Screen, x: Int, y: Int, width: Int, height: Int) {
         guard height > 0 else { return }
         let canvas = frame.canvas
@@ -56,15 +72,18 @@ struct InspectorPane {
             return
         }
         let cell = canvas.cells[position]
-        var rows: [[(String, StyleRole)]] = []
-        let answerIndex = position >= canvas.promptLength ? " answer #\(position - canvas.promptLength + 1)" : " prompt"
-        var first: [(String, StyleRole)] = [("pos \(position)\(answerIndex)  ", .muted), (cell.state.rawValue, .title)]
-        if cell.state != .masked { first.append(("  " + TokenDisplay.quoted(frame.text(of: cell.token)), .value)) }
-        if let c = cell.confidence { first.append(("  conf \(Format.percent(c))", .value)) }
-        if let e = cell.entropy ?? cell.prediction?.entropy { first.append(("  H \(Format.number(e))", .value)) }
-        if let reason = cell.reason, cell.state != .masked { first.append(("  by \(reason.rawValue)", .muted)) }
-        if let step = cell.changedAtStep { first.append(("  at step \(step)", .muted)) }
-        rows.append(first)
+        var facts: [(String, StyleRole)] = []
+        let answerIndex = position >= canvas.promptLength ? "answer #\(position - canvas.promptLength + 1)" : "prompt"
+        facts.append(("pos \(position) · \(answerIndex) · ", .muted))
+        facts.append((cell.state.rawValue, .title))
+        if cell.state != .masked { facts.append((" " + TokenDisplay.quoted(frame.text(of: cell.token)), .value)) }
+        if let c = cell.confidence { facts.append((" · conf \(Format.percent(c))", .value)) }
+        if let e = cell.entropy ?? cell.prediction?.entropy { facts.append((" · H \(Format.number(e))", .value)) }
+        if let reason = cell.reason, cell.state != .masked { facts.append((" · by \(reason.rawValue)", .muted)) }
+        if let step = cell.changedAtStep { facts.append((" · at step \(step)", .muted)) }
+        if let v = cell.verification { facts.append((" · verify \(Format.number(v.score)) \(v.passed ? "pass" : "fail")", v.passed ? .value : .remasked)) }
+        if let replaced = cell.replacedToken { facts.append((" · replaced \(TokenDisplay.quoted(frame.text(of: replaced)))", .replaced)) }
+        var rows = Self.flow(facts, width: width, maxRows: 2)
         if let p = cell.prediction {
             var topk: [(String, StyleRole)] = [("top-k ", .muted)]
             for (token, probability) in zip(p.tokens, p.probabilities) {
@@ -75,10 +94,6 @@ struct InspectorPane {
         } else {
             rows.append([("top-k ", .muted), ("no prediction recorded", .muted)])
         }
-        var extra: [(String, StyleRole)] = []
-        if let v = cell.verification { extra.append(("verify \(Format.number(v.score)) \(v.passed ? "pass" : "fail")  ", v.passed ? .value : .remasked)) }
-        if let replaced = cell.replacedToken { extra.append(("replaced \(TokenDisplay.quoted(frame.text(of: replaced)))", .replaced)) }
-        if !extra.isEmpty { rows.append(extra) }
         // History, newest last, wrapped over the remaining rows (oldest dropped first).
         let entries = Self.history(of: position, in: frame).map { "s\($0.step) \($0.text)" }
         let historyRows = max(0, height - rows.count)

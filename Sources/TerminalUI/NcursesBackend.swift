@@ -17,7 +17,14 @@ public final class NcursesBackend: TerminalBackend {
         self.theme = theme
         dp_install_signal_handlers()
         setlocale(LC_ALL, "")
-        initscr()
+        if isatty(STDIN_FILENO) != 0 {
+            initscr()
+        } else if let input = fopen("/dev/tty", "r"), let output = fdopen(STDOUT_FILENO, "w"), let screen = newterm(nil, output, input) {
+            // Standard input carries a trajectory (`replay -`): keys come from the terminal itself.
+            set_term(screen)
+        } else {
+            initscr()
+        }
         cbreak()
         noecho()
         nonl()

@@ -16,7 +16,7 @@ struct StatsPane {
         let bottom = y + height
         func line(_ label: String, _ value: String, role: StyleRole = .value) {
             guard row < bottom else { return }
-            let end = screen.put(Format.fit(label, 10), x: x, y: row, foreground: .muted, limit: x + width)
+            let end = screen.put(Format.fit(label, 9) + " ", x: x, y: row, foreground: .muted, limit: x + width)
             screen.put(value, x: end, y: row, foreground: role, limit: x + width)
             row += 1
         }
@@ -45,22 +45,10 @@ struct StatsPane {
             screen.put(sparkline(canvas.commitsPerStep, width: width), x: x, y: row, foreground: .sparkline, limit: x + width)
             row += 1
         }
-        let bins = Self.histogramBins
-        if bottom - row >= bins + 1 {
-            title("\(histogram.rawValue) of masks (m)")
-            for (label, count, fraction) in histogramRows() {
-                let end = screen.put(Format.fit(label, 9), x: x, y: row, foreground: .muted, limit: x + width)
-                let barWidth = max(0, width - 9 - 5)
-                let filled = Int((fraction * Double(barWidth)).rounded())
-                let afterBar = screen.put(String(repeating: "█", count: filled), x: end, y: row, foreground: .histogram, limit: x + width)
-                screen.put(" \(count)", x: afterBar, y: row, foreground: .value, limit: x + width)
-                row += 1
-            }
-        }
         if !parameters.isEmpty, bottom - row >= 2 {
             title("parameters (Tab [ ])")
-            let room = bottom - row - (canvas.gauges.isEmpty ? 0 : min(canvas.gauges.count + 1, 3))
-            let visible = max(1, room)
+            let reserved = canvas.gauges.isEmpty ? 0 : min(canvas.gauges.count + 1, 3)
+            let visible = max(1, min(parameters.count, bottom - row - reserved))
             let selected = selectedParameter ?? 0
             let start = min(max(0, selected - visible + 1), max(0, parameters.count - visible))
             for index in start..<min(parameters.count, start + visible) where row < bottom {
@@ -82,6 +70,18 @@ struct StatsPane {
                 line(name, Format.number(gauge.value) + against)
             }
         }
+        let bins = min(Self.histogramBins, bottom - row - 1)
+        if bins >= 3 {
+            title("\(histogram.rawValue) of masks (m)")
+            for (label, count, fraction) in histogramRows(bins: bins) {
+                let end = screen.put(Format.fit(label, 9), x: x, y: row, foreground: .muted, limit: x + width)
+                let barWidth = max(0, width - 9 - 5)
+                let filled = Int((fraction * Double(barWidth)).rounded())
+                let afterBar = screen.put(String(repeating: "█", count: filled), x: end, y: row, foreground: .histogram, limit: x + width)
+                screen.put(" \(count)", x: afterBar, y: row, foreground: .value, limit: x + width)
+                row += 1
+            }
+        }
     }
 
     /// The last `width` values as bar glyphs scaled to the largest.
@@ -95,7 +95,7 @@ struct StatsPane {
 
     /// (label, count, fraction of the largest bin) for confidence (top-1 probability) or entropy
     /// of the current ghost predictions at masked positions.
-    func histogramRows() -> [(String, Int, Double)] {
+    func histogramRows(bins: Int = histogramBins) -> [(String, Int, Double)] {
         let canvas = frame.canvas
         let predictions = canvas.maskedPositions.compactMap { canvas.cells[$0].prediction }
         let values: [Double] = switch histogram {
@@ -103,7 +103,6 @@ struct StatsPane {
         case .entropy: predictions.map(\.entropy)
         }
         let upper = histogram == .confidence ? 1.0 : max(1.0, (values.max() ?? 1).rounded(.up))
-        let bins = Self.histogramBins
         var counts = Array(repeating: 0, count: bins)
         for value in values where value.isFinite {
             counts[min(bins - 1, max(0, Int(value / upper * Double(bins))))] += 1

@@ -11,7 +11,7 @@ struct DllmPlay: ParsableCommand {
             commandName: "dllm-play",
             abstract: "A terminal playground for watching diffusion language models decode.",
             version: "dllm-play \(versionNumber) (\(BLASRuntime.summary))",
-            subcommands: [Bench.self])
+            subcommands: [ReplayCommand.self, ExportCommand.self, Bench.self])
     }
 
     static func main() {
