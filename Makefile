@@ -11,7 +11,7 @@ ifeq ($(origin OPENBLAS_CORETYPE),undefined)
   endif
 endif
 
-.PHONY: run test deps release bench-kernels clean
+.PHONY: run test deps release bench-kernels bench-tokenizer clean
 
 deps:
 	@./scripts/install-deps
@@ -27,6 +27,16 @@ test: deps
 
 bench-kernels: release
 	$(BIN) bench --kernels
+
+# Encoding speed on ~4 MB of licence and copyright text from /usr/share (falls back to the
+# golden test lines), with the Qwen2-pattern fixture tokenizer unless BENCH_TOKENIZER is set.
+BENCH_TOKENIZER ?= Tests/Fixtures/tokenization/qwen2-style.tokenizer.json
+BENCH_TEXT := .build/tokenizer-bench.txt
+
+bench-tokenizer: release
+	@cat /usr/share/common-licenses/* /usr/share/doc/*/copyright 2>/dev/null | head -c 4000000 > $(BENCH_TEXT) || true
+	@test -s $(BENCH_TEXT) || cp Tests/Fixtures/tokenization/golden-lines.json $(BENCH_TEXT)
+	$(BIN) tokenize --model $(BENCH_TOKENIZER) --bench $(BENCH_TEXT)
 
 clean:
 	rm -rf .build

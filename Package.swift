@@ -43,7 +43,7 @@ let package = Package(
             path: "Sources/dllm-play"),
 
         // Tests: one target per module, plus shared helpers (tolerances, fixture paths).
-        .target(name: "TestSupport", dependencies: ["Kernels"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kernels", "Modeling"], path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
         .testTarget(name: "ModelingTests", dependencies: ["Modeling", "Kernels", "TestSupport"]),

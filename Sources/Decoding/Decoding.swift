@@ -1,1 +1,0 @@
-// Decoding: the session loop, primitives and one strategy per paper.

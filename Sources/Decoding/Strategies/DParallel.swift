@@ -1,0 +1,83 @@
+import Kernels
+import Modeling
+import Recording
+
+/// dParallel's decoding (arXiv 2509.26488; the dParallel-style `generate` in hao-ai-lab/d3LLM
+/// `utils/utils_LLaDA/generate.py`, `get_transfer_index_entropy`), decoders.md §7 "dParallel".
+///
+/// Entropy-threshold semi-AR decoding without a cache: in the current block, commit the
+/// lowest-entropy masked position unconditionally and every masked position with entropy ≤ θ.
+public final class DParallel: ConfigurableDecoder {
+    public struct Config: Sendable, Equatable {
+        /// d3LLM eval scripts for dParallel: 32.
+        public var blockLength = 32
+        /// θ in nats: 0.5 for LLaDA (`llada_gsm8k_cot.sh`); Dream uses 0.45 (`dream_gsm8k_cot.sh`).
+        public var threshold = 0.5
+        /// Gumbel temperature. Eval scripts: 0.
+        public var temperature = 0.0
+        public init() {}
+    }
+
+    public static let decoderID = "dparallel"
+    public static let summary = "dParallel: entropy-threshold semi-autoregressive decoding, no cache (arXiv 2509.26488)"
+    public static var defaultConfig: Config { Config() }
+    public static var parameterTable: [Parameter<Config>] {[
+        .integer("block_length", \.blockLength, in: 1...100_000, "block size", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
+        .number("threshold", \.threshold, in: 0...100, "entropy θ in nats (commit when H ≤ θ)",
+                source: "d3LLM eval_scripts/llada_gsm8k_cot.sh (Dream: 0.45)"),
+        .number("temperature", \.temperature, in: 0...100, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
+    ]}
+
+    public var config: Config
+    private var layout = BlockLayout(answer: 0..<0, blockLength: 1)
+    private var block = 0
+    private var atBlockStart = true
+
+    public init(config: Config = Config()) { self.config = config }
+
+    public func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError) {
+        try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
+        layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
+        block = 0
+        atBlockStart = true
+    }
+
+    public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
+        guard block < layout.count else { return nil }
+        var events: [Event] = []
+        if atBlockStart {
+            layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
+            events.append(layout.event(block == 0 ? .open : .advance, block))
+            atBlockStart = false
+        }
+        let span = layout.span(block)
+        let candidates = maskedPositions(canvas, in: span)
+        let (logits, forward) = try forwardSlice(predictor, tokens: canvas.tokens, slice: 0..<canvas.count, cache: .none,
+                                                 mode: .full, logitPositions: candidates)
+        events += [forward, logits.predictions(candidates)]
+        let vocabulary = logits.vocabularySize
+        var commits: [Commit] = []
+        var scored: [Scored] = []
+        var tokens: [Int: Int] = [:], confidences: [Int: Double] = [:]
+        for p in candidates {
+            logits.withRow(p) { row in
+                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
+                tokens[p] = token
+                confidences[p] = lladaConfidence(row, count: vocabulary, token: token)
+                scored.append(Scored(position: p, score: -d3llmEntropy(row, count: vocabulary)))
+            }
+        }
+        for (rank, s) in rankDescending(scored).enumerated() where rank == 0 || -s.score <= config.threshold {
+            let reason: CommitReason = -s.score <= config.threshold ? .entropy : .globalMinEntropy
+            commits.append(Commit(position: s.position, token: tokens[s.position]!, confidence: confidences[s.position]!,
+                                  entropy: -s.score, reason: reason))
+        }
+        events.append(.commit(commits))
+        if commits.count == candidates.count {
+            events.append(layout.event(.complete, block))
+            block += 1
+            atBlockStart = true
+        }
+        return events
+    }
+}

@@ -1,0 +1,140 @@
+import Kernels
+import Modeling
+import Recording
+
+/// Fast-dLLM (Wu et al. 2025, arXiv 2505.22618; NVlabs/Fast-dLLM `llada/generate.py` and
+/// `dream/model/generation_utils_block.py`), decoders.md §3.1–§3.6.
+///
+/// Semi-AR blocks decoded until empty. Each block starts with a full forward (which builds or
+/// refreshes the KV cache), then forwards only what the cache mode needs. Every step commits the
+/// block's masked positions allowed by the threshold rule (`c ≥ τ`, plus the top-1) or the
+/// factor rule. On the Dream family the block-start forward commits only the block's first
+/// position (§3.4 "Dream variant"). A block is re-checked for masks before any forward (FD-new).
+public final class FastDLLM: ConfigurableDecoder {
+    public enum Rule: String, CaseIterable, Sendable { case threshold, factor }
+
+    public struct Config: Sendable, Equatable {
+        /// Fast-dLLM eval scripts (`llada/eval_gsm8k.sh`) and paper §4.1: 32.
+        public var blockLength = 32
+        /// The paper's default is the threshold rule; the factor rule came with FD-new.
+        public var rule = Rule.threshold
+        /// τ: eval scripts and paper §4.1: 0.9.
+        public var threshold = 0.9
+        /// f: `get_transfer_index_dynamic` default and derived eval scripts: 1.0.
+        public var factor = 1.0
+        /// Paper default: PrefixCache; DualCache gives the largest speed-ups.
+        public var cache = BlockCacheMode.prefix
+        /// Gumbel temperature (LLaDA family) or Dream's sampling temperature. Eval scripts: 0.
+        public var temperature = 0.0
+        public init() {}
+    }
+
+    /// A step's per-position predictions: the candidate token and its confidence (§1.2 or §1.4).
+    struct Scores {
+        var tokens: [Int: Int] = [:]
+        var confidences: [Int: Double] = [:]
+    }
+
+    public static let decoderID = "fast-dllm"
+    public static let summary = "Fast-dLLM: block-wise KV cache (prefix or dual) and confidence-aware parallel commits (arXiv 2505.22618)"
+    public static var defaultConfig: Config { Config() }
+    public static var parameterTable: [Parameter<Config>] {[
+        .integer("block_length", \.blockLength, in: 1...100_000, "semi-autoregressive block size",
+                 source: "Fast-dLLM llada/eval_gsm8k.sh; paper §4.1"),
+        .choice("rule", \.rule, "threshold: c ≥ τ plus the top-1; factor: longest prefix with (n+1)(1−c_n) < f",
+                source: "Fast-dLLM generate.py get_transfer_index / get_transfer_index_dynamic"),
+        .number("threshold", \.threshold, in: 0...1, "τ of the threshold rule", source: "Fast-dLLM eval scripts; paper §4.1"),
+        .number("factor", \.factor, in: 0...100, "f of the factor rule", source: "Fast-dLLM generate.py (FD-new)"),
+        .choice("cache", \.cache, "KV cache: none, prefix (PrefixCache) or dual (DualCache)", source: "Fast-dLLM paper §3.2, eval scripts"),
+        .number("temperature", \.temperature, in: 0...100, "sampling temperature (0 = greedy)", source: "Fast-dLLM eval scripts"),
+    ]}
+
+    public var config: Config
+    /// R² (decoders.md §6.3) runs its extra rules after the base commit, on the same logits.
+    var afterBaseCommit: ((_ logits: Logits, _ canvas: Canvas, _ span: Range<Int>, _ candidates: [Int],
+                           _ scores: Scores, _ base: [Commit], _ rng: inout SplitMix64) -> [Event])?
+
+    private var layout = BlockLayout(answer: 0..<0, blockLength: 1)
+    private var family = ModelDescriptor.Family.llada
+    private var block = 0
+    private var atBlockStart = true
+
+    public init(config: Config = Config()) { self.config = config }
+
+    public func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError) {
+        try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
+        layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
+        family = descriptor.family
+        block = 0
+        atBlockStart = true
+    }
+
+    public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
+        guard block < layout.count else { return nil }
+        var events: [Event] = []
+        if atBlockStart {
+            // block_length changes take effect at the next block boundary.
+            layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
+            events.append(layout.event(block == 0 ? .open : .advance, block))
+        }
+        let span = layout.span(block)
+        let candidates = maskedPositions(canvas, in: span)
+        let (logits, forwardEvents) = try blockCachedForward(predictor, canvas: canvas, span: span, mode: config.cache,
+                                                             atBlockStart: atBlockStart, firstBlock: block == 0,
+                                                             logitPositions: candidates)
+        events += forwardEvents
+        events.append(logits.predictions(candidates))
+
+        let scores = score(candidates, logits: logits, rng: &rng)
+        var commits: [Commit]
+        if family == .dream && atBlockStart {
+            commits = candidates.first == span.lowerBound
+                ? [commit(span.lowerBound, scores, .blockStartFirstToken)] : []
+        } else {
+            let scored = candidates.map { Scored(position: $0, score: scores.confidences[$0]!) }
+            let chosen = config.rule == .threshold ? thresholdRule(scored, threshold: config.threshold)
+                                                   : factorRule(scored, factor: config.factor)
+            commits = chosen.map { commit($0.0.position, scores, $0.1) }
+        }
+        events.append(.commit(commits))
+        atBlockStart = false
+        var committed = commits.count
+        if let afterBaseCommit {
+            let extra = afterBaseCommit(logits, canvas, span, candidates, scores, commits, &rng)
+            events += extra
+            committed += extra.reduce(0) { if case .commit(let c) = $1 { $0 + c.count } else { $0 } }
+        }
+        if committed >= candidates.count {
+            events.append(layout.event(.complete, block))
+            block += 1
+            atBlockStart = true
+        }
+        return events
+    }
+
+    // MARK: - Private
+
+    /// Candidate token and confidence per masked position: LLaDA style (§1.2) or Dream style (§1.4).
+    private func score(_ candidates: [Int], logits: Logits, rng: inout SplitMix64) -> Scores {
+        var scores = Scores()
+        let vocabulary = logits.vocabularySize
+        for p in candidates {
+            logits.withRow(p) { row in
+                if family == .dream {
+                    let draw = dreamDraw(row, count: vocabulary, sampling: DreamSampling(temperature: config.temperature), rng: &rng)
+                    scores.tokens[p] = draw.token
+                    scores.confidences[p] = draw.probability
+                } else {
+                    let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
+                    scores.tokens[p] = token
+                    scores.confidences[p] = lladaConfidence(row, count: vocabulary, token: token)
+                }
+            }
+        }
+        return scores
+    }
+
+    private func commit(_ position: Int, _ scores: Scores, _ reason: CommitReason) -> Commit {
+        Commit(position: position, token: scores.tokens[position]!, confidence: scores.confidences[position]!, reason: reason)
+    }
+}

@@ -1,0 +1,172 @@
+import Kernels
+import Modeling
+import Recording
+
+/// LLaDA's baseline sampler (Nie et al. 2025, arXiv 2502.09992; ML-GSAI/LLaDA `generate.py`),
+/// decoders.md §2.1–§2.4 with the pitfalls of §2.7.
+///
+/// Semi-autoregressive blocks, each given `steps / num_blocks` forward passes of the whole
+/// sequence (full attention, no cache, no early exit); at step `i` of a block the `k_i` (§2.3)
+/// most confident masked positions of the block are committed (`low_confidence`), or `k_i` random
+/// ones (`random`).
+public final class LLaDA: ConfigurableDecoder {
+    public enum Remasking: String, CaseIterable, Sendable { case lowConfidence = "low_confidence", random }
+
+    public struct Config: Sendable, Equatable {
+        /// Total forward passes; must be a multiple of gen_length / block_length. `generate()` signature: 128.
+        public var steps = 128
+        /// Semi-AR block size. `generate.py` `main()` and `chat.py` use 32 (the signature says 128).
+        public var blockLength = 32
+        /// Gumbel temperature (§1.3). Signature: 0.
+        public var temperature = 0.0
+        /// Unsupervised classifier-free guidance; > 0 runs a second, prompt-masked pass. Signature: 0.
+        public var cfgScale = 0.0
+        /// Signature: `low_confidence`.
+        public var remasking = Remasking.lowConfidence
+        /// End-of-text logit forced to −∞. Signature: false (EVAL.md: true for HumanEval).
+        public var logitsEosInf = false
+        /// The effective behaviour of the chained assignment (§2.7): at τ = 0 both end-of-text and
+        /// end-of-turn leave the confidence softmax; at τ > 0 only end-of-turn. Signature: false.
+        public var confidenceEosEotInf = false
+        public init() {}
+    }
+
+    public static let decoderID = "llada"
+    public static let summary = "LLaDA baseline: fixed per-block schedule, low-confidence or random remasking (arXiv 2502.09992)"
+    public static var defaultConfig: Config { Config() }
+    public static var parameterTable: [Parameter<Config>] {[
+        .integer("steps", \.steps, in: 1...100_000, "total forward passes (a multiple of the number of blocks)",
+                 source: "LLaDA generate.py signature"),
+        .integer("block_length", \.blockLength, in: 1...100_000, "semi-autoregressive block size",
+                 source: "LLaDA generate.py main(), chat.py"),
+        .number("temperature", \.temperature, in: 0...100, "Gumbel-max sampling temperature (0 = greedy)",
+                source: "LLaDA generate.py signature"),
+        .number("cfg_scale", \.cfgScale, in: 0...100, "classifier-free guidance scale (0 = off; > 0 doubles the forwards)",
+                source: "LLaDA generate.py signature"),
+        .choice("remasking", \.remasking, "which masked positions a step commits", source: "LLaDA generate.py signature"),
+        .flag("logits_eos_inf", \.logitsEosInf, "never predict end-of-text", source: "LLaDA generate.py; EVAL.md (HumanEval)"),
+        .flag("confidence_eos_eot_inf", \.confidenceEosEotInf, "commit end-of-text/end-of-turn predictions last",
+              source: "LLaDA generate.py; EVAL.md (GSM8K, MATH, MBPP, GPQA)"),
+    ]}
+
+    public var config: Config
+    /// Prophet (decoders.md §7) wraps this decoder: it needs logits for the whole answer and the
+    /// chance to replace a step's selection after the forward pass.
+    var wantsWholeAnswerLogits = false
+    var interceptor: ((Logits, Canvas, _ stepIndex: Int) -> (events: [Event], stop: Bool))?
+
+    private var layout = BlockLayout(answer: 0..<0, blockLength: 1)
+    private var descriptor: ModelDescriptor?
+    private var block = 0
+    private var stepInBlock = 0
+    private var schedule: [Int] = []
+    private(set) var stepsTaken = 0
+
+    public init(config: Config = Config()) { self.config = config }
+
+    public func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError) {
+        try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
+        layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
+        guard config.steps % layout.count == 0 else {
+            throw .incompatible("steps \(config.steps) is not a multiple of the number of blocks \(layout.count) "
+                                + "(gen length / block_length); valid steps: multiples of \(layout.count)")
+        }
+        self.descriptor = descriptor
+        block = 0
+        stepInBlock = 0
+        schedule = []
+        stepsTaken = 0
+    }
+
+    public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
+        guard let descriptor else { return nil }
+        var events: [Event] = []
+        if schedule.isEmpty {
+            // A block starts: its schedule comes from its own mask count (§2.3). Parameter changes
+            // to block_length or steps take effect here.
+            if block >= layout.count { return nil }
+            let span = layout.span(block)
+            let stepsPerBlock = max(1, config.steps / max(1, canvas.answerRange.count / max(1, config.blockLength)))
+            schedule = transferCounts(masked: maskedPositions(canvas, in: span).count, steps: stepsPerBlock)
+            events.append(layout.event(block == 0 ? .open : .advance, block))
+        }
+        let span = layout.span(block)
+        let candidates = maskedPositions(canvas, in: span)
+        let logitPositions = wantsWholeAnswerLogits ? Array(canvas.answerRange) : candidates
+        let (logits, forwardEvents) = try forward(canvas, predictor, logitPositions: logitPositions)
+        events += forwardEvents
+        events.append(logits.predictions(candidates))
+        stepsTaken += 1
+
+        if let interceptor {
+            let outcome = interceptor(logits, canvas, stepsTaken - 1)
+            events += outcome.events
+            if outcome.stop {
+                block = layout.count
+                schedule = []
+                return events
+            }
+        }
+
+        let k = schedule[stepInBlock]
+        events.append(.commit(select(candidates, k: k, logits: logits, descriptor: descriptor, rng: &rng)))
+        stepInBlock += 1
+        if stepInBlock == schedule.count {
+            events.append(layout.event(.complete, block))
+            block += 1
+            stepInBlock = 0
+            schedule = []
+        }
+        return events
+    }
+
+    // MARK: - Private
+
+    /// One forward of the whole sequence, or two with classifier-free guidance (§2.4 b.2):
+    /// `ℓ = ℓ_uncond + (cfg+1)·(ℓ_cond − ℓ_uncond)`, the unconditional pass seeing the prompt masked.
+    private func forward(_ canvas: Canvas, _ predictor: any MaskPredictor, logitPositions: [Int]) throws -> (Logits, [Event]) {
+        let whole = 0..<canvas.count
+        let (conditional, event) = try forwardSlice(predictor, tokens: canvas.tokens, slice: whole, cache: .none,
+                                                    mode: .full, logitPositions: logitPositions)
+        guard config.cfgScale > 0 else { return (conditional, [event]) }
+        var unconditionalTokens = canvas.tokens
+        for p in 0..<canvas.promptLength { unconditionalTokens[p] = canvas.maskTokenID }
+        let (unconditional, secondEvent) = try forwardSlice(predictor, tokens: unconditionalTokens, slice: whole, cache: .none,
+                                                            mode: .full, logitPositions: logitPositions)
+        var guided = conditional.result
+        let scale = Float(config.cfgScale + 1)
+        for i in guided.logits.indices {
+            let u = unconditional.result.logits[i]
+            guided.logits[i] = u + scale * (guided.logits[i] - u)
+        }
+        return (Logits(result: guided, positions: logitPositions), [event, secondEvent])
+    }
+
+    /// §2.4 steps 3–7: candidate tokens (Gumbel-max), confidences, top-`k` by confidence.
+    private func select(_ candidates: [Int], k: Int, logits: Logits, descriptor: ModelDescriptor,
+                        rng: inout SplitMix64) -> [Commit] {
+        let eos = descriptor.endOfTextID, eot = descriptor.endOfTurnID
+        let sampleExcluded = config.logitsEosInf ? [eos] : []
+        var confidenceExcluded = sampleExcluded
+        if config.confidenceEosEotInf {
+            if config.temperature == 0 { confidenceExcluded.append(eos) }
+            if let eot { confidenceExcluded.append(eot) }
+        }
+        let vocabulary = logits.vocabularySize
+        var tokens: [Int: Int] = [:], confidences: [Int: Double] = [:]
+        for p in candidates {
+            logits.withRow(p) { row in
+                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng,
+                                         excluding: sampleExcluded)
+                tokens[p] = token
+                confidences[p] = lladaConfidence(row, count: vocabulary, token: token, excluding: confidenceExcluded)
+            }
+        }
+        let random = config.remasking == .random
+        let scored = candidates.map { Scored(position: $0, score: random ? rng.nextUnitDouble() : confidences[$0]!) }
+        return topPositions(scored, count: k).map {
+            Commit(position: $0.position, token: tokens[$0.position]!, confidence: confidences[$0.position]!,
+                   reason: random ? .random : .scheduleTopK)
+        }
+    }
+}

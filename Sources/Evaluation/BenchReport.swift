@@ -1,0 +1,153 @@
+import Foundation
+
+/// A decoder at one parameter setting: one row of the bench table.
+public struct BenchSetting: Codable, Sendable, Hashable {
+    public var decoder: String
+    /// Parameter overrides on top of the decoder's reference defaults, e.g. ["threshold": "0.7"].
+    public var overrides: [String: String]
+
+    public init(decoder: String, overrides: [String: String] = [:]) {
+        self.decoder = decoder
+        self.overrides = overrides
+    }
+
+    /// "fast-dllm threshold=0.7", or "fast-dllm (reference)".
+    public var label: String {
+        overrides.isEmpty ? "\(decoder) (reference)"
+            : decoder + " " + overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
+}
+
+/// What one decode produced, as the bench needs it.
+public struct DecodeOutcome: Codable, Sendable, Equatable {
+    public var answer: String
+    public var nfe: Int
+    /// Useful tokens: up to the first stop token, padding dropped (decoders.md §1.1).
+    public var usefulTokens: Int
+    public var seconds: Double
+
+    public init(answer: String, nfe: Int, usefulTokens: Int, seconds: Double) {
+        self.answer = answer
+        self.nfe = nfe
+        self.usefulTokens = usefulTokens
+        self.seconds = seconds
+    }
+}
+
+public struct ItemResult: Codable, Sendable, Equatable {
+    public var setting: String
+    public var itemID: String
+    public var correct: Bool
+    public var outcome: DecodeOutcome
+}
+
+/// Totals of one setting over the suite.
+public struct SettingSummary: Codable, Sendable, Equatable {
+    public var setting: BenchSetting
+    public var label: String
+    public var items: Int
+    public var correct: Int
+    /// Percent.
+    public var accuracy: Double
+    public var meanNFE: Double
+    /// Total useful tokens / total forward passes.
+    public var tokensPerForward: Double
+    /// Total useful tokens / total decode seconds.
+    public var tokensPerSecond: Double
+    public var wallSeconds: Double
+
+    public init(setting: BenchSetting, results: [ItemResult]) {
+        self.setting = setting
+        label = setting.label
+        items = results.count
+        correct = results.filter(\.correct).count
+        accuracy = results.isEmpty ? 0 : 100 * Double(correct) / Double(results.count)
+        let nfe = results.reduce(0) { $0 + $1.outcome.nfe }
+        let tokens = results.reduce(0) { $0 + $1.outcome.usefulTokens }
+        wallSeconds = results.reduce(0) { $0 + $1.outcome.seconds }
+        meanNFE = results.isEmpty ? 0 : Double(nfe) / Double(results.count)
+        tokensPerForward = nfe > 0 ? Double(tokens) / Double(nfe) : 0
+        tokensPerSecond = wallSeconds > 0 ? Double(tokens) / wallSeconds : 0
+    }
+}
+
+/// Everything a bench run measured; written as JSON for papers and plots.
+public struct BenchReport: Codable, Sendable {
+    public var suite: String
+    public var model: String
+    public var seed: UInt64
+    public var itemsPerSetting: Int
+    /// False when the run was interrupted: the summaries cover the settings finished so far.
+    public var complete: Bool
+    public var summaries: [SettingSummary]
+    /// Best accuracy of any setting: the y_max of AUP.
+    public var yMax: Double
+    /// AUP per decoder over its settings' (TPF, accuracy) points.
+    public var aup: [String: Double]
+    public var results: [ItemResult]
+    /// OpenBLAS core and threads, for the record.
+    public var machine: String
+
+    public init(suite: String, model: String, seed: UInt64, itemsPerSetting: Int, complete: Bool,
+                summaries: [SettingSummary], results: [ItemResult], machine: String) {
+        self.suite = suite
+        self.model = model
+        self.seed = seed
+        self.itemsPerSetting = itemsPerSetting
+        self.complete = complete
+        self.summaries = summaries
+        self.results = results
+        self.machine = machine
+        yMax = summaries.map(\.accuracy).max() ?? 0
+        var aup: [String: Double] = [:]
+        for decoder in Set(summaries.map(\.setting.decoder)) {
+            let points = summaries.filter { $0.setting.decoder == decoder }
+                .map { AUP.Point(tpf: $0.tokensPerForward, accuracy: $0.accuracy) }
+            aup[decoder] = AUP.score(points, yMax: yMax)
+        }
+        self.aup = aup
+    }
+
+    /// The table printed after a run.
+    public func table() -> String {
+        let header = ["setting", "acc %", "NFE", "TPF", "tok/s", "wall s", "AUP"]
+        var rows: [[String]] = []
+        var shownAUP = Set<String>()
+        for s in summaries {
+            let aupText = shownAUP.insert(s.setting.decoder).inserted ? String(format: "%.1f", aup[s.setting.decoder] ?? 0) : ""
+            rows.append([s.label, String(format: "%.1f", s.accuracy), String(format: "%.1f", s.meanNFE),
+                         String(format: "%.2f", s.tokensPerForward), String(format: "%.1f", s.tokensPerSecond),
+                         String(format: "%.1f", s.wallSeconds), aupText])
+        }
+        return TextTable.render(header: header, rows: rows)
+    }
+
+    /// One CSV line per setting.
+    public func csv() -> String {
+        var lines = ["decoder,setting,items,correct,accuracy,mean_nfe,tpf,tokens_per_second,wall_seconds,aup"]
+        for s in summaries {
+            let label = s.label.contains(",") ? "\"\(s.label)\"" : s.label
+            lines.append([s.setting.decoder, label, "\(s.items)", "\(s.correct)", String(format: "%.4f", s.accuracy),
+                          String(format: "%.4f", s.meanNFE), String(format: "%.4f", s.tokensPerForward),
+                          String(format: "%.4f", s.tokensPerSecond), String(format: "%.4f", s.wallSeconds),
+                          String(format: "%.4f", aup[s.setting.decoder] ?? 0)].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Left-aligned first column, right-aligned numbers.
+enum TextTable {
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, text in
+                let pad = String(repeating: " ", count: widths[c] - text.count)
+                return c == 0 ? text + pad : pad + text
+            }.joined(separator: "  ")
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    }
+}

@@ -1,1 +1,0 @@
-// Evaluation: task suites, scoring, AUP and the bench runner.

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Element types the engine reads.
+public enum TensorDType: String, Sendable, Codable {
+    case f32 = "F32", f16 = "F16", bf16 = "BF16"
+
+    public var byteSize: Int { self == .f32 ? 4 : 2 }
+}
+
+/// One tensor inside a mapped safetensors file: its bytes stay in the map.
+public struct TensorSlice: @unchecked Sendable {
+    public let name: String
+    public let dtype: TensorDType
+    public let shape: [Int]
+    /// First byte of the tensor's data inside the map.
+    public let bytes: UnsafeRawPointer
+    public let byteCount: Int
+    /// Keeps the map alive as long as the slice is.
+    public let file: MappedFile
+
+    public var elementCount: Int { shape.reduce(1, *) }
+}
+
+/// A safetensors file: 8-byte little-endian header length N, N bytes of JSON header
+/// `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}`, then the data
+/// section, offsets relative to its start. The header is untrusted: every offset, shape and dtype
+/// is checked against the file before a pointer is formed.
+public struct SafetensorsFile: Sendable {
+    public let file: MappedFile
+    public let tensors: [String: TensorSlice]
+    public let headerLength: Int
+
+    public init(path: String) throws {
+        try self.init(file: MappedFile(path: path))
+    }
+
+    public init(file: MappedFile) throws {
+        let path = file.path
+        guard file.size >= 8, let base = file.bytes else { throw ModelError.fileTooSmall(path: path, size: file.size) }
+        let declared = file.littleEndianUInt64(at: 0)
+        guard declared <= UInt64(file.size - 8) else {
+            throw ModelError.headerBeyondFile(path: path, headerLength: declared, fileSize: file.size)
+        }
+        let headerLength = Int(declared)
+        let headerData = Data(bytes: base + 8, count: headerLength)
+        let json: Any
+        do { json = try JSONSerialization.jsonObject(with: headerData) } catch {
+            throw ModelError.malformedHeader(path: path, reason: "not JSON (\(error.localizedDescription))")
+        }
+        guard let entries = json as? [String: Any] else {
+            throw ModelError.malformedHeader(path: path, reason: "top level is not an object")
+        }
+        let dataStart = 8 + headerLength
+        let dataLength = file.size - dataStart
+        var tensors: [String: TensorSlice] = [:]
+        for (name, value) in entries where name != "__metadata__" {
+            guard let entry = value as? [String: Any], let dtypeName = entry["dtype"] as? String,
+                  let shapeValues = entry["shape"] as? [Any], let offsetValues = entry["data_offsets"] as? [Any]
+            else { throw ModelError.malformedHeader(path: path, reason: "tensor \(name) lacks dtype, shape or data_offsets") }
+            guard let dtype = TensorDType(rawValue: dtypeName) else {
+                throw ModelError.unknownDType(path: path, tensor: name, dtype: dtypeName)
+            }
+            let shape = try shapeValues.map { try Self.integer($0, path: path, what: "shape of \(name)") }
+            let offsets = try offsetValues.map { try Self.integer($0, path: path, what: "data_offsets of \(name)") }
+            guard offsets.count == 2, shape.allSatisfy({ $0 >= 0 }) else {
+                throw ModelError.malformedHeader(path: path, reason: "tensor \(name): shape \(shape), data_offsets \(offsets)")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, begin <= end else {
+                throw ModelError.offsetsOutOfBounds(path: path, tensor: name, begin: begin, end: end, dataLength: dataLength)
+            }
+            var elements = 1
+            for extent in shape {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: extent)
+                guard !overflow else { throw ModelError.malformedHeader(path: path, reason: "tensor \(name): shape \(shape) overflows") }
+                elements = product
+            }
+            let expected = elements.multipliedReportingOverflow(by: dtype.byteSize)
+            guard !expected.overflow, expected.partialValue == end - begin else {
+                throw ModelError.byteLengthMismatch(path: path, tensor: name, shape: shape, dtype: dtypeName,
+                                                    expectedBytes: expected.partialValue, foundBytes: end - begin)
+            }
+            guard end <= dataLength else {
+                throw ModelError.truncatedFile(path: path, tensor: name, needed: dataStart + end, fileSize: file.size)
+            }
+            tensors[name] = TensorSlice(name: name, dtype: dtype, shape: shape, bytes: base + dataStart + begin,
+                                        byteCount: end - begin, file: file)
+        }
+        self.file = file
+        self.tensors = tensors
+        self.headerLength = headerLength
+    }
+
+    /// A JSON number that is an exact integer (JSONSerialization yields NSNumber / Int / Double).
+    private static func integer(_ value: Any, path: String, what: String) throws -> Int {
+        if let int = value as? Int { return int }
+        if let double = value as? Double, double == double.rounded(), abs(double) < 9e15 { return Int(double) }
+        throw ModelError.malformedHeader(path: path, reason: "\(what): \(value) is not an integer")
+    }
+}

@@ -1,0 +1,87 @@
+import Kernels
+
+/// A weight matrix [rows = out, columns = in] that stays in the memory map. f32 data (4-byte
+/// aligned) is used in place; bf16/f16 data is widened to f32 tile by tile into a reused scratch
+/// buffer right before each sgemm, so a bf16 checkpoint never exists in RAM as f32.
+struct WeightMatrix: @unchecked Sendable {
+    let slice: TensorSlice
+    let rows: Int
+    let columns: Int
+
+    init(_ slice: TensorSlice) {
+        self.slice = slice
+        rows = slice.shape[0]
+        columns = slice.shape.count > 1 ? slice.shape[1] : 1
+    }
+
+    /// The f32 view in place, when the data is f32 and aligned.
+    var inPlace: ConstMatrixView? {
+        guard slice.dtype == .f32, Int(bitPattern: slice.bytes) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return ConstMatrixView(slice.bytes.assumingMemoryBound(to: Float.self), rows: rows, columns: columns)
+    }
+
+    /// Widens rows `range` into `destination` ([range.count, columns]).
+    func widenRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        let count = range.count * columns
+        let offset = range.lowerBound * columns
+        switch slice.dtype {
+        case .f32:
+            UnsafeMutableRawPointer(destination).copyMemory(from: slice.bytes + offset * 4, byteCount: count * 4)
+        case .bf16:
+            let source = UnsafeRawPointer(slice.bytes + offset * 2)
+            if Int(bitPattern: source) % 2 == 0 {
+                widenBFloat16(source.assumingMemoryBound(to: UInt16.self), into: destination, count: count)
+            } else {
+                for i in 0..<count { destination[i] = floatFromBFloat16(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            }
+        case .f16:
+            let source = UnsafeRawPointer(slice.bytes + offset * 2)
+            if Int(bitPattern: source) % 2 == 0 {
+                widenFloat16(source.assumingMemoryBound(to: UInt16.self), into: destination, count: count)
+            } else {
+                for i in 0..<count { destination[i] = floatFromFloat16(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            }
+        }
+    }
+
+    /// The whole tensor as f32 (for small vectors: norms and biases).
+    func floats() -> [Float] {
+        [Float](unsafeUninitializedCapacity: rows * columns) { buffer, count in
+            widenRows(0..<rows, into: buffer.baseAddress!)
+            count = rows * columns
+        }
+    }
+}
+
+/// The scratch that 16-bit weights are widened into: one buffer per model, sized for a tile of at
+/// most `capacity` floats, reused by every projection.
+final class WidenScratch: @unchecked Sendable {
+    let capacity: Int
+    let buffer: UnsafeMutablePointer<Float>
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        buffer = .allocate(capacity: self.capacity)
+    }
+
+    deinit { buffer.deallocate() }
+}
+
+/// out[n, W.rows] = x[n, W.columns] · Wᵀ (+ out when `accumulate`), through the scratch when W is
+/// 16-bit: the rows of W are taken in tiles that fit the scratch, each widened and multiplied into
+/// its column band of `out`.
+func project(_ x: ConstMatrixView, _ w: WeightMatrix, into out: MatrixView, scratch: WidenScratch, accumulate: Bool = false) {
+    if let view = w.inPlace {
+        matmul(x, view, .transposed, into: out, accumulate: accumulate)
+        return
+    }
+    let tileRows = max(1, min(w.rows, scratch.capacity / max(w.columns, 1)))
+    var start = 0
+    while start < w.rows {
+        let end = min(w.rows, start + tileRows)
+        w.widenRows(start..<end, into: scratch.buffer)
+        let tile = ConstMatrixView(scratch.buffer, rows: end - start, columns: w.columns)
+        matmul(x, tile, .transposed, into: out.columns(start..<end), accumulate: accumulate)
+        start = end
+    }
+}

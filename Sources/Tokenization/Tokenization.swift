@@ -1,1 +1,0 @@
-// Tokenization: HF tokenizer.json byte-level BPE, special tokens and chat templates.

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Decoding
+import Foundation
+import Modeling
+import Recording
+import Tokenization
+
+/// `dllm-play run`: one decode without a UI; prints the answer, NFE, TPF and time.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decode one prompt headless and print the answer, NFE, TPF and time.")
+
+    @Option(help: "HF checkpoint folder (default: Models/llada-mini).")
+    var model = "Models/llada-mini"
+    @Option(help: "Decoder id (see `dllm-play decoders`).")
+    var decoder = "fast-dllm"
+    @Option(name: .customLong("set"), help: "A decoder parameter, key=value (repeatable).")
+    var settings: [String] = []
+    @Option(help: "The user message.")
+    var prompt: String
+    @Option(help: "RNG seed.")
+    var seed: UInt64 = 0
+    @Option(name: .customLong("gen-length"), help: "Answer canvas length in tokens.")
+    var genLength = 128
+    @Option(help: "Prompt layout: chat (the model's instruct template) or raw.")
+    var template = "chat"
+    @Option(help: "Write the trajectory as JSON Lines to FILE (- for standard output).")
+    var record: String?
+    @Flag(name: .customLong("no-timings"), help: "Zero every wall time in the record (byte-identical reruns).")
+    var noTimings = false
+    @Flag(help: "Print one JSON object with answer, nfe, tpf and seconds.")
+    var json = false
+
+    func run() throws {
+        let decoder: any Decoder
+        do { decoder = try DecoderRegistry.make(self.decoder, settings: settings) } catch { throw fail(error.description) }
+        guard genLength > 0 else { throw fail("--gen-length must be at least 1") }
+        guard ["chat", "raw"].contains(template) else { throw fail("invalid --template '\(template)'; valid: chat, raw") }
+
+        let directory = Run.locate(model)
+        let predictor: TransformerModel
+        let tokenizer: Tokenizer
+        do {
+            predictor = try TransformerModel.load(directory: directory)
+            tokenizer = try Tokenizer.load(from: directory)
+        } catch {
+            throw fail("cannot load model \(directory.path): \(error)")
+        }
+        let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: template == "chat")
+        let promptTokens: [Int]
+        do { promptTokens = try tokenizer.encodeChat(user: prompt, template: chat) } catch {
+            throw fail("\(error)")
+        }
+        let setup = SessionSetup(
+            promptTokens: promptTokens, promptText: prompt, answerLength: genLength, seed: seed,
+            tokenizer: URL(fileURLWithPath: tokenizer.file).lastPathComponent,
+            tokenText: { tokenizer.displayPiece(for: $0) },
+            detokenize: { tokenizer.decode($0, skipSpecialTokens: true) },
+            writer: "dllm-play \(DllmPlay.versionNumber)", recordsTimings: !noTimings)
+        let session: Session
+        do { session = try Session(decoder: decoder, predictor: predictor, setup: setup) } catch {
+            throw fail(error.description)
+        }
+        var writeError: (any Error)?
+        if let record {
+            let writer = try TrajectoryWriter(path: record)
+            session.addConsumer { output in
+                do {
+                    switch output {
+                    case .header(let header): try writer.write(header)
+                    case .step(let step): try writer.write(step)
+                    case .end(let end): try writer.write(end)
+                    }
+                } catch { writeError = error }
+            }
+        }
+        let end = session.run()
+        if let writeError { throw fail("cannot write \(record ?? ""): \(writeError)") }
+        if json {
+            let object: [String: Any] = ["answer": end.answerText, "nfe": end.nfe, "tpf": end.tokensPerForward, "seconds": end.seconds]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else if record != "-" {
+            print(end.answerText)
+            print(String(format: "decoder %@  NFE %d  TPF %.2f  useful tokens %d  %.2f s (%@)", decoder.id, end.nfe,
+                         end.tokensPerForward, end.usefulTokens, end.seconds, end.reason.rawValue))
+        }
+        if end.reason == .error { throw fail(end.message ?? "decode failed") }
+    }
+
+    /// Prints one line to standard error; the caller throws the returned exit code.
+    private func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("dllm-play run: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+
+    /// A relative model path is looked up in the current directory, then next to the executable's
+    /// package root (the binary lives in <root>/.build/<config>/).
+    static func locate(_ path: String) -> URL {
+        let direct = URL(fileURLWithPath: path)
+        if path.hasPrefix("/") || FileManager.default.fileExists(atPath: direct.path) { return direct }
+        var root = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = root.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+            root.deleteLastPathComponent()
+        }
+        return direct
+    }
+}

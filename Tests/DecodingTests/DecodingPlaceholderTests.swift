@@ -1,4 +1,0 @@
-import Decoding
-import Testing
-
-@Test func DecodingModuleBuilds() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Evaluation
-import Testing
-
-@Test func EvaluationModuleBuilds() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Modeling
-import Testing
-
-@Test func ModelingModuleBuilds() { #expect(Bool(true)) }

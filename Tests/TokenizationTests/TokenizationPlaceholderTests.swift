@@ -1,4 +1,0 @@
-import Tokenization
-import Testing
-
-@Test func TokenizationModuleBuilds() { #expect(Bool(true)) }
