@@ -51,7 +51,7 @@ public struct TrajectoryParser {
         lineNumber += 1
         guard stopNote == nil else { return nil }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
-        guard header != nil else { return .header(try parseHeader(line)) }
+        guard header != nil else { return .header(try parseHeader(line, isFinal: isFinal)) }
         if ended {
             stop("line \(lineNumber): content after the end record ignored")
             return nil
@@ -80,13 +80,17 @@ public struct TrajectoryParser {
         if stopNote == nil { stopNote = note }
     }
 
-    private mutating func parseHeader(_ line: Data) throws(TrajectoryError) -> TrajectoryHeader {
+    private mutating func parseHeader(_ line: Data, isFinal: Bool) throws(TrajectoryError) -> TrajectoryHeader {
         let expected = "a \(TrajectoryHeader.formatName) header (JSON object with format, version, promptTokens, canvasLength, ...)"
         guard line.count <= Self.maximumLineBytes else {
             throw TrajectoryError(source: source, line: lineNumber, expected: expected, found: "a line of \(line.count) bytes")
         }
         struct Probe: Decodable { var format: String?; var version: Int? }
         guard let probe = try? decoder.decode(Probe.self, from: line) else {
+            if isFinal, line.first == UInt8(ascii: "{") {
+                throw TrajectoryError(source: source, line: lineNumber, expected: expected,
+                                      found: "an incomplete line of \(line.count) bytes (the input was cut off)")
+            }
             throw TrajectoryError(source: source, line: lineNumber, expected: expected, found: "text that is not a JSON object: \(Self.preview(line))")
         }
         guard probe.format == TrajectoryHeader.formatName else {

@@ -30,7 +30,7 @@ public enum CastExport {
             "version": 2, "width": options.size.columns, "height": options.size.rows,
             "title": "dllm-play · \(label)", "env": ["TERM": "xterm-256color", "SHELL": "/bin/sh"],
         ]
-        lines.append(String(decoding: try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]), as: UTF8.self))
+        lines.append(String(decoding: try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
         var time = 0.0
         for step in 0...total {
             playground.state.viewedStep = step
@@ -47,7 +47,7 @@ public enum CastExport {
     }
 
     static func event(_ time: Double, _ text: String) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: [(time * 1000).rounded() / 1000, "o", text] as [Any])
+        let data = try JSONSerialization.data(withJSONObject: [(time * 1000).rounded() / 1000, "o", text] as [Any], options: [.withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 }

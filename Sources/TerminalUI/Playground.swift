@@ -180,7 +180,8 @@ public struct Playground: Sendable {
 
     private func parameterList() -> [(key: String, value: String)] {
         guard let lane = state.lanes.first else { return [] }
-        return state.parameters(of: lane, canvas: lane.replay.canvas(afterSteps: state.viewedStep))
+        // Edits apply to the decode as it is now, whatever step is on screen.
+        return state.parameters(of: lane, canvas: lane.replay.latest)
     }
 
     /// Numbers move by a small step (±1 for integers, ±0.05 for fractions); booleans flip.

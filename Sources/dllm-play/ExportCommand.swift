@@ -38,7 +38,7 @@ struct ExportCommand: ParsableCommand {
         guard stepSeconds > 0, stepSeconds.isFinite else { throw ValidationError("--step-seconds must be positive") }
         var lanes: [Replay] = []
         for path in [file] + (compare.map { [$0] } ?? []) {
-            do { lanes.append(Replay(trajectory: try TrajectoryReader.read(path: path))) } catch { throw ValidationError("\(error)") }
+            do { lanes.append(Replay(trajectory: try TrajectoryReader.read(path: path))) } catch { throw PlaygroundLauncher.fail("\(error)") }
         }
         let parsed = try PlaygroundLauncher.loadTheme(theme)
         for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
@@ -49,7 +49,7 @@ struct ExportCommand: ParsableCommand {
         let text = try CastExport.cast(lanes: lanes, label: "replay " + URL(fileURLWithPath: file).lastPathComponent,
                                        theme: parsed.theme, options: options)
         guard FileManager.default.createFile(atPath: cast, contents: Data(text.utf8)) else {
-            throw ValidationError("cannot write \(cast)")
+            throw PlaygroundLauncher.fail("cannot write \(cast)")
         }
         print("wrote \(cast): \(lanes.map(\.count).max() ?? 0) steps, \(parts[0])x\(parts[1])")
     }

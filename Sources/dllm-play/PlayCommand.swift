@@ -67,7 +67,7 @@ struct PlayCommand: ParsableCommand {
             predictor = try TransformerModel.load(directory: directory)
             tokenizer = try Tokenizer.load(from: directory)
         } catch {
-            throw ValidationError("cannot load model \(directory.path): \(error)\n(no model? `dllm-play replay FILE` needs none)")
+            throw PlaygroundLauncher.fail("cannot load model \(directory.path): \(error)\n(no model? `dllm-play replay FILE` needs none)")
         }
         let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: template == "chat")
         let answerLength = genLength
@@ -87,8 +87,8 @@ struct PlayCommand: ParsableCommand {
     /// No terminal: decode on this thread, one line per step, then the answer.
     private func runPlain(_ configuration: LiveConfiguration) throws {
         let session: Session
-        do { session = try sessionFactory()(configuration) } catch let error as ValidationError { throw error } catch {
-            throw ValidationError("\(error)")
+        do { session = try sessionFactory()(configuration) } catch let error as ExitCode { throw error } catch {
+            throw PlaygroundLauncher.fail("\(error)")
         }
         let writer = try record.map { try TrajectoryWriter(path: $0) }
         var replay: Replay?
@@ -97,7 +97,7 @@ struct PlayCommand: ParsableCommand {
             case .header(let header):
                 try? writer?.write(header)
                 replay = Replay(header: header)
-                if writer == nil || self.record != "-" { print("\(header.decoder) on \(header.model.name), seed \(header.seed), prompt: \(header.promptText)") }
+                if writer == nil || self.record != "-" { print("\(header.decoder) on \(header.model.name), seed \(header.seed), prompt: \(PlaygroundLauncher.oneLine(header.promptText))") }
             case .step(let step):
                 try? writer?.write(step)
                 replay?.append(step)

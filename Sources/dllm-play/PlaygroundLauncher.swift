@@ -39,7 +39,7 @@ enum PlaygroundLauncher {
         do {
             return try ThemeFile.load(chosen, directories: themeDirectories)
         } catch {
-            throw ValidationError("\(error)")
+            throw PlaygroundLauncher.fail("\(error)")
         }
     }
 
@@ -61,6 +61,14 @@ enum PlaygroundLauncher {
         if case .signal(let number) = exit { Foundation.exit(128 + number) }
     }
 
+    /// Prints "dllm-play: message" to standard error; throw the result to exit with status 2.
+    static func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("dllm-play: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+
+    static func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "↵") }
+
     static func savePath() -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
@@ -70,7 +78,7 @@ enum PlaygroundLauncher {
     /// Plain output of a whole replay: one line per step as it is applied, then the answer.
     static func printPlain(_ replay: Replay) {
         var canvas = Canvas(header: replay.header)
-        print("\(replay.header.decoder) on \(replay.header.model.name), seed \(replay.header.seed), prompt: \(replay.header.promptText)")
+        print("\(replay.header.decoder) on \(replay.header.model.name), seed \(replay.header.seed), prompt: \(oneLine(replay.header.promptText))")
         for step in replay.steps {
             try? canvas.apply(step)
             print(PlainReport.line(for: step, canvas: canvas))

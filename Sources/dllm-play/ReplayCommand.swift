@@ -34,7 +34,7 @@ struct ReplayCommand: ParsableCommand {
         do {
             return RecordedSource(trajectory: try TrajectoryReader.read(path: path), label: path)
         } catch {
-            throw ValidationError("\(error)")
+            throw PlaygroundLauncher.fail("\(error)")
         }
     }
 
@@ -44,7 +44,7 @@ struct ReplayCommand: ParsableCommand {
             return
         }
         let trajectory: Trajectory
-        do { trajectory = try TrajectoryReader.read(path: file) } catch { throw ValidationError("\(error)") }
+        do { trajectory = try TrajectoryReader.read(path: file) } catch { throw PlaygroundLauncher.fail("\(error)") }
         PlaygroundLauncher.printPlain(Replay(trajectory: trajectory))
     }
 
@@ -55,11 +55,11 @@ struct ReplayCommand: ParsableCommand {
         var replay: Replay?
         func take(_ line: Data, isFinal: Bool) throws {
             let parsed: TrajectoryLine?
-            do { parsed = try parser.parse(line: line, isFinal: isFinal) } catch { throw ValidationError("\(error)") }
+            do { parsed = try parser.parse(line: line, isFinal: isFinal) } catch { throw PlaygroundLauncher.fail("\(error)") }
             switch parsed {
             case .header(let header):
                 replay = Replay(header: header)
-                print("\(header.decoder) on \(header.model.name), seed \(header.seed), prompt: \(header.promptText)")
+                print("\(header.decoder) on \(header.model.name), seed \(header.seed), prompt: \(PlaygroundLauncher.oneLine(header.promptText))")
             case .step(let step):
                 guard replay?.append(step) == true, let canvas = replay?.latest else { return }
                 print(PlainReport.line(for: step, canvas: canvas))
@@ -76,7 +76,7 @@ struct ReplayCommand: ParsableCommand {
             for line in splitter.append(chunk) { try take(line, isFinal: false) }
         }
         if let last = splitter.finish() { try take(last, isFinal: true) }
-        guard var replay else { throw ValidationError("standard input: no trajectory header arrived") }
+        guard var replay else { throw PlaygroundLauncher.fail("standard input: no trajectory header arrived") }
         if let note = parser.stopNote { replay.stop(note) }
         print(PlainReport.summary(replay))
         print(PlainReport.answer(replay))
