@@ -16,7 +16,11 @@ public struct Playground: Sendable {
     public let keyMap: KeyMap
     /// Decoders a live source can switch to.
     public var decoders: [String] = []
+    /// Valid values of parameters that are choices, by key (`[` and `]` cycle through them).
+    public var parameterChoices: [String: [String]] = [:]
     private var lastAdvance: Double?
+    /// A live single step was requested while paused: show it when it arrives.
+    private var showNextArrival = false
 
     public init(keyMap: KeyMap = .standard, sourceLabel: String, isLive: Bool) {
         self.keyMap = keyMap
@@ -37,6 +41,11 @@ public struct Playground: Sendable {
             case .step(let step):
                 guard lane < state.lanes.count else { continue }
                 if !state.lanes[lane].replay.append(step), let note = state.lanes[lane].replay.note { addNote(note) }
+                if showNextArrival, lane == 0 {
+                    showNextArrival = false
+                    state.viewedStep = state.totalSteps
+                    state.following = true
+                }
             case .end(let end):
                 guard lane < state.lanes.count else { continue }
                 state.lanes[lane].replay.finish(end)
@@ -104,7 +113,9 @@ public struct Playground: Sendable {
                 state.following = state.viewedStep >= state.totalSteps
                 return []
             }
-            return state.isLive ? [.control(.singleStep, lane: nil)] : []
+            guard state.isLive else { return [] }
+            showNextArrival = true
+            return [.control(.singleStep, lane: nil)]
         case .stepBack:
             state.playing = false
             state.viewedStep = max(0, state.viewedStep - 1)
@@ -184,13 +195,18 @@ public struct Playground: Sendable {
         return state.parameters(of: lane, canvas: lane.replay.latest)
     }
 
-    /// Numbers move by a small step (±1 for integers, ±0.05 for fractions); booleans flip.
+    /// Choices cycle; lengths that are powers of two double or halve; other numbers move by a small
+    /// step (±1 for integers, ±0.05 for fractions); booleans flip.
     private mutating func nudgeParameter(up: Bool) -> [PlaygroundEffect] {
         let list = parameterList()
         guard state.selectedParameter < list.count else { return [] }
         let (key, value) = list[state.selectedParameter]
         let next: String
-        if let integer = Int(value) {
+        if let choices = parameterChoices[key], let index = choices.firstIndex(of: value), !choices.isEmpty {
+            next = choices[(index + (up ? 1 : choices.count - 1)) % choices.count]
+        } else if let integer = Int(value), integer > 1, integer & (integer - 1) == 0, key.contains("length") {
+            next = "\(up ? integer * 2 : integer / 2)"
+        } else if let integer = Int(value) {
             next = "\(max(0, integer + (up ? 1 : -1)))"
         } else if let number = Double(value) {
             next = Format.number(max(0, number + (up ? 0.05 : -0.05)))

@@ -99,7 +99,7 @@ private func drawTimeline(_ state: PlaygroundState, into screen: inout Screen) {
     screen.clear(x: 0, y: y, width: screen.width, height: 1, background: .statusBar)
     let total = state.totalSteps
     let label = " step \(min(state.viewedStep, total))/\(total)\(state.isFinished ? "" : "…") "
-    let tail = state.following ? " following " : " scrubbing "
+    let tail = state.following ? " following " : state.playing ? " playing " : " scrubbing "
     var x = screen.put(label, x: 0, y: y, foreground: .status, background: .statusBar)
     let barWidth = max(1, screen.width - x - tail.count - 1)
     let marker = total == 0 ? 0 : min(barWidth - 1, state.viewedStep * (barWidth - 1) / max(1, total))

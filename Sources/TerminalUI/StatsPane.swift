@@ -55,7 +55,8 @@ struct StatsPane {
                 let (key, value) = parameters[index]
                 let isSelected = index == selectedParameter
                 let marker = isSelected ? "▸" : " "
-                let end = screen.put(marker + Format.fit(key, max(1, width - 9)), x: x, y: row,
+                let valueWidth = min(width / 2, parameters.map { DisplayWidth.of($0.value) }.max() ?? 0)
+                let end = screen.put(marker + Format.fit(key, max(1, width - 2 - valueWidth)) + " ", x: x, y: row,
                                      foreground: isSelected ? .selected : .muted, background: isSelected ? .selectedRow : nil,
                                      limit: x + width)
                 screen.put(value, x: end, y: row, foreground: .value, background: isSelected ? .selectedRow : nil, limit: x + width)

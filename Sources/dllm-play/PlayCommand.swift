@@ -54,7 +54,19 @@ struct PlayCommand: ParsableCommand {
             sources.append(try LiveSource(label: "live", configuration: second, paused: paused, recordPath: secondRecord,
                                           makeSession: try sessionFactory()))
         }
-        try PlaygroundLauncher.runUI(sources: sources, label: "live", isLive: true, decoders: DecoderRegistry.ids, display: display)
+        try PlaygroundLauncher.runUI(sources: sources, label: "live", isLive: true, decoders: DecoderRegistry.ids,
+                                     parameterChoices: Self.parameterChoices(), startPaused: paused, display: display)
+    }
+
+    /// Valid values of every choice parameter of every decoder ("one of: a, b"), by key.
+    static func parameterChoices() -> [String: [String]] {
+        var choices: [String: [String]] = [:]
+        for entry in DecoderRegistry.entries {
+            for parameter in entry.parameters where parameter.valid.hasPrefix("one of: ") {
+                choices[parameter.key] = parameter.valid.dropFirst("one of: ".count).components(separatedBy: ", ")
+            }
+        }
+        return choices
     }
 
     /// Loads the model and tokenizer once and returns a closure that builds sessions on them.

@@ -93,7 +93,7 @@ import Testing
         for _ in 0..<3 { _ = live.handle(.tab, size: Self.size) }
         #expect(live.handle(.character("]"), size: Self.size) == [.control(.setParameter(key: "threshold", value: "0.85"), lane: 0)])
         _ = live.handle(.tab, size: Self.size)
-        #expect(live.handle(.character("["), size: Self.size) == [.control(.setParameter(key: "block_length", value: "7"), lane: 0)])
+        #expect(live.handle(.character("["), size: Self.size) == [.control(.setParameter(key: "block_length", value: "4"), lane: 0)])
         #expect(live.handle(.character("d"), size: Self.size) == [.control(.switchDecoder("llada"), lane: 0)])
         #expect(live.handle(.character("r"), size: Self.size) == [.control(.restart(seed: nil), lane: nil)])
         #expect(live.handle(.character("s"), size: Self.size) == [.save])
@@ -160,5 +160,30 @@ import Testing
         let frame = try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [Any]
         #expect(frame?[0] as? Double == 0.25 && frame?[1] as? String == "o")
         #expect((frame?[2] as? String)?.contains("step 1/7") == true)
+    }
+}
+
+@Suite struct PlaygroundLiveTests {
+    @Test("a live single step while paused is shown when it arrives")
+    func singleStepShownOnArrival() {
+        var live = Playground(sourceLabel: "live", isLive: true)
+        live.state.playing = false
+        live.receive([.start(SampleTrajectory.header())], lane: 0)
+        #expect(live.handle(.character("."), size: PlaygroundTests.size) == [.control(.singleStep, lane: nil)])
+        live.receive([.step(SampleTrajectory.steps()[0])], lane: 0)
+        #expect(live.state.viewedStep == 1)
+    }
+
+    @Test("choice parameters cycle and power-of-two lengths double")
+    func nudges() {
+        var live = PlaygroundTests.loaded(isLive: true)
+        live.parameterChoices = ["cache": ["none", "prefix", "dual"]]
+        _ = live.handle(.tab, size: PlaygroundTests.size)
+        #expect(live.handle(.character("]"), size: PlaygroundTests.size) == [.control(.setParameter(key: "cache", value: "none"), lane: 0)])
+        #expect(live.handle(.character("["), size: PlaygroundTests.size) == [.control(.setParameter(key: "cache", value: "prefix"), lane: 0)])
+        _ = live.handle(.tab, size: PlaygroundTests.size)
+        _ = live.handle(.tab, size: PlaygroundTests.size)
+        _ = live.handle(.tab, size: PlaygroundTests.size)
+        #expect(live.handle(.character("]"), size: PlaygroundTests.size) == [.control(.setParameter(key: "block_length", value: "16"), lane: 0)])
     }
 }
