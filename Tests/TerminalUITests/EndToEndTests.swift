@@ -145,4 +145,70 @@ import Testing
         #expect(after.split(separator: "\n").contains { $0.hasPrefix("EXIT=143") }, "expected exit status 143 after SIGTERM:\n\(after)")
         #expect(!after.contains("─ canvas ·"))
     }
+
+    @Test("replay - follows a trajectory piped into standard input; keys still come from the terminal",
+          .enabled(if: tmux != nil, "tmux is not installed: end-to-end terminal test skipped"))
+    func replayFromStandardInput() throws {
+        guard let binary = Self.binary else {
+            Issue.record("dllm-play binary not found; build it with `swift build`")
+            return
+        }
+        let terminal = Terminal(tmux: Self.tmux!)
+        try terminal.start()
+        defer { terminal.stop() }
+        let prompt = "E2E-READY$"
+        try terminal.keys("PS1='\(prompt) '; clear", "Enter")
+        _ = try terminal.wait { $0.contains(prompt) }
+        let fixture = Fixtures.tui.appendingPathComponent("demo.jsonl").path
+        try terminal.keys("cat '\(fixture)' | '\(binary)' replay -", "Enter")
+        let finished = try terminal.wait { Self.viewedStep($0) == 7 }
+        #expect(finished.contains("replay stdin") && Self.viewedStep(finished) == 7, "stdin replay did not run:\n\(finished)")
+        try terminal.keys("g")
+        let first = try terminal.wait { Self.viewedStep($0) == 0 }
+        #expect(Self.viewedStep(first) == 0, "keys were not read from the terminal:\n\(first)")
+        try terminal.keys("q")
+        let after = try terminal.wait { !$0.contains("─ canvas ·") }
+        #expect(!after.contains("─ canvas ·"))
+    }
+
+    @Test("live play on the tiny fixture model: single step, resume, decoder switch, quit",
+          .enabled(if: tmux != nil, "tmux is not installed: end-to-end terminal test skipped"))
+    func livePlay() throws {
+        guard let binary = Self.binary else {
+            Issue.record("dllm-play binary not found; build it with `swift build`")
+            return
+        }
+        // The tiny LLaDA checkpoint of the modeling tests, with a small byte-level tokenizer.
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("dllm-play-e2e-model-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: model) }
+        let tiny = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/modeling/llada-tiny")
+        for file in ["config.json", "model.safetensors"] {
+            try FileManager.default.copyItem(at: tiny.appendingPathComponent(file), to: model.appendingPathComponent(file))
+        }
+        try FileManager.default.copyItem(at: Fixtures.tui.appendingPathComponent("tiny-tokenizer.json"),
+                                         to: model.appendingPathComponent("tokenizer.json"))
+        let terminal = Terminal(tmux: Self.tmux!)
+        try terminal.start()
+        defer { terminal.stop() }
+        let prompt = "E2E-READY$"
+        try terminal.keys("PS1='\(prompt) '; clear", "Enter")
+        _ = try terminal.wait { $0.contains(prompt) }
+        try terminal.keys("'\(binary)' play --model '\(model.path)' --template raw --prompt 'the sea' --gen-length 32 --set block_length=8 --paused", "Enter")
+        let started = try terminal.wait { $0.contains("dllm-play · live") }
+        #expect(started.contains("─ canvas · fast-dllm · step 0/0") && started.contains("paused"), "live UI did not start paused:\n\(started)")
+        try terminal.keys(".")
+        let stepped = try terminal.wait { $0.contains("step 1/1") }
+        #expect(stepped.contains("─ canvas · fast-dllm · step 1/1"), "single step did not decode one step:\n\(stepped)")
+        try terminal.keys("+", "+", "+", "+", "+")  // as fast as steps arrive
+        try terminal.keys(" ")
+        let resumed = try terminal.wait { $0.contains("step 32/32") }
+        #expect(resumed.contains("─ canvas · fast-dllm · step 32/32"), "resume did not decode to the end:\n\(resumed)")
+        try terminal.keys("d")
+        let switched = try terminal.wait { !$0.contains("─ canvas · fast-dllm") && $0.contains("─ canvas ·") }
+        #expect(switched.contains("switching to"), "decoder switch did not happen:\n\(switched)")
+        try terminal.keys("q")
+        let after = try terminal.wait { !$0.contains("─ canvas ·") }
+        #expect(!after.contains("─ canvas ·"))
+    }
 }
