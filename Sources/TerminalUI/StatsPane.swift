@@ -32,7 +32,8 @@ struct StatsPane {
         line("NFE", "\(frame.nfe)")
         line("TPF", Format.number(frame.tokensPerForward))
         line("tokens/s", Format.number(frame.tokensPerSecond, digits: 1))
-        line("masks", "\(canvas.maskedCount) / \(canvas.answerRange.count)")
+        let fresh = frame.step > 0 ? "  +\(canvas.commitsPerStep.last ?? 0) this step" : ""
+        line("masks", "\(canvas.maskedCount) / \(canvas.answerRange.count)\(fresh)")
         if let forward = canvas.lastForward {
             line("forward", forward.mode.rawValue)
             line("window", "[\(forward.window.lower), \(forward.window.upper)) \(Format.number(forward.milliseconds, digits: 1)) ms")
