@@ -32,7 +32,7 @@ struct StatsPane {
         line("NFE", "\(frame.nfe)")
         line("TPF", Format.number(frame.tokensPerForward))
         line("tokens/s", Format.number(frame.tokensPerSecond, digits: 1))
-        let fresh = frame.step > 0 ? "  +\(canvas.commitsPerStep.last ?? 0) this step" : ""
+        let fresh = frame.step > 0 ? " (+\(canvas.commitsPerStep.last ?? 0))" : ""
         line("masks", "\(canvas.maskedCount) / \(canvas.answerRange.count)\(fresh)")
         if let forward = canvas.lastForward {
             line("forward", forward.mode.rawValue)
