@@ -56,7 +56,7 @@ public struct SessionSetup: Sendable {
 ///     let end = session.run()
 public final class Session {
     public private(set) var canvas: Canvas
-    public let decoder: any Decoder
+    public private(set) var decoder: any Decoder
     public let predictor: any MaskPredictor
     public private(set) var setup: SessionSetup
     public private(set) var header: TrajectoryHeader
@@ -107,9 +107,14 @@ public final class Session {
         let clock = ContinuousClock.now
         do {
             guard var events = try decoder.step(canvas: canvas, predictor: predictor, rng: &rng) else {
-                finish(forceFilled ? .earlyStop : .finished)
+                if canvas.isComplete {
+                    finish(forceFilled ? .earlyStop : .finished)
+                } else {
+                    finish(.error, message: "\(decoder.id) stopped with \(canvas.maskedCount) masked positions left")
+                }
                 return nil
             }
+            events.removeAll(where: isEmptyList)
             events.insert(contentsOf: pendingChanges.map(Event.parameterChange), at: 0)
             if !setup.recordsTimings { events = events.map(withoutTiming) }
             pendingChanges = []
@@ -145,9 +150,10 @@ public final class Session {
         if endRecord == nil { finish(.cancelled) }
     }
 
-    /// Starts the decode again from an all-mask canvas with a new seed (same decoder, current
-    /// parameters). Consumers receive a fresh header.
-    public func restart(seed: UInt64) throws(DecoderError) {
+    /// Starts the decode again from an all-mask canvas with a new seed, with the same decoder and
+    /// its current parameters, or with `decoder` when given. Consumers receive a fresh header.
+    public func restart(seed: UInt64, decoder newDecoder: (any Decoder)? = nil) throws(DecoderError) {
+        if let newDecoder { decoder = newDecoder }
         setup.seed = seed
         rng = SplitMix64(seed: seed)
         canvas = Canvas(promptTokens: setup.promptTokens, answerLength: setup.answerLength,
@@ -157,7 +163,10 @@ public final class Session {
         pendingChanges = []
         forceFilled = false
         elapsed = 0
-        try begin()
+        do { try begin() } catch {
+            finish(.error, message: error.description)  // consumers see why nothing follows
+            throw error
+        }
     }
 
     // MARK: - Private
@@ -217,6 +226,17 @@ public final class Session {
 /// end-of-turn), so the end-of-text padding after it is dropped; masks never count.
 public func usefulAnswer<C: Collection>(_ answer: C, stopTokens: [Int], maskTokenID: Int) -> [Int] where C.Element == Int {
     Array(answer.prefix { !stopTokens.contains($0) }.filter { $0 != maskTokenID })
+}
+
+/// A commit, draft, remask... with nothing in it: dropped so records only say what happened.
+private func isEmptyList(_ event: Event) -> Bool {
+    switch event {
+    case .predict(let p): p.isEmpty
+    case .commit(let c), .draft(let c), .forceFill(let c): c.isEmpty
+    case .verify(let v): v.isEmpty
+    case .remask(let r): r.isEmpty
+    default: false
+    }
 }
 
 private func withoutTiming(_ event: Event) -> Event {

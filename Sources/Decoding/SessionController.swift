@@ -22,9 +22,9 @@ public final class SessionController: @unchecked Sendable {
     private var streams: [AsyncStream<SessionOutput>.Continuation] = []
     private var running = true
     private var done = false
-    private let check: @Sendable (String, String) throws(DecoderError) -> Void
+    private var check: @Sendable (String, String) throws(DecoderError) -> Void
 
-    private enum Command { case set(String, String), restart(UInt64), cancel }
+    private enum Command { case set(String, String), restart(UInt64), switchDecoder(String, [String], UInt64), cancel }
 
     private init(paused: Bool, check: @escaping @Sendable (String, String) throws(DecoderError) -> Void) {
         self.paused = paused
@@ -69,12 +69,24 @@ public final class SessionController: @unchecked Sendable {
     /// Queues a parameter change for the next step.
     /// - Throws: `DecoderError` at once when the key or value is invalid.
     public func set(key: String, value: String) throws(DecoderError) {
-        try check(key, value)
+        let current = locked { check }
+        try current(key, value)
         signal { commands.append(.set(key, value)) }
     }
 
     /// Starts over from an all-mask canvas with `seed`; outputs continue with a new header.
     public func restart(seed: UInt64) { signal { commands.append(.restart(seed)) } }
+
+    /// Restarts with another registered decoder (its defaults, then `settings`) and `seed`.
+    /// - Throws: `DecoderError` at once for an unknown decoder or a bad setting.
+    public func switchDecoder(to id: String, settings: [String] = [], seed: UInt64) throws(DecoderError) {
+        _ = try DecoderRegistry.make(id, settings: settings)
+        let entry = try DecoderRegistry.entry(id)
+        signal {
+            check = entry.check
+            commands.append(.switchDecoder(id, settings, seed))
+        }
+    }
 
     /// Ends the decode (an end record with reason `cancelled` if it was still running) and the thread.
     public func cancel() { signal { commands.append(.cancel) } }
@@ -118,6 +130,10 @@ public final class SessionController: @unchecked Sendable {
                 switch command {
                 case let .set(key, value): try? session.set(key: key, value: value)
                 case let .restart(seed): try? session.restart(seed: seed)
+                case let .switchDecoder(id, settings, seed):
+                    if let decoder = try? DecoderRegistry.make(id, settings: settings) {
+                        try? session.restart(seed: seed, decoder: decoder)
+                    }
                 case .cancel:
                     session.cancel()
                     signal {

@@ -12,7 +12,8 @@ struct AddedTokenMatcher: Sendable {
     private var startsToken = [Bool](repeating: false, count: 256)
 
     init(tokens: [(content: String, id: Int)]) {
-        for (content, id) in tokens where !content.isEmpty {
+        for (content, id) in tokens {
+            guard let first = content.utf8.first else { continue }
             var node = 0
             for byte in content.utf8 {
                 if let child = children[node][byte] {
@@ -25,7 +26,7 @@ struct AddedTokenMatcher: Sendable {
                 }
             }
             tokenAtNode[node] = Int32(id)
-            startsToken[Int(content.utf8.first!)] = true
+            startsToken[Int(first)] = true
         }
     }
 

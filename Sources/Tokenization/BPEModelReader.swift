@@ -109,12 +109,15 @@ enum BPEModelReader {
             } else {
                 throw item.mismatch("a merge: \"a b\" or [\"a\", \"b\"]")
             }
-            for part in [left, right, left + right] where vocab[part] == nil {
-                throw .malformed(file: item.file, place: item.place, expected: "tokens present in model.vocab",
-                                 found: "\"\(part)\", which is not in the vocabulary", hint: hint)
+            var ids: [Int32] = []
+            for part in [left, right, left + right] {
+                guard let id = vocab[part] else {
+                    throw .malformed(file: item.file, place: item.place, expected: "tokens present in model.vocab",
+                                     found: "\"\(part)\", which is not in the vocabulary", hint: hint)
+                }
+                ids.append(Int32(id))
             }
-            let key = BPEModel.pairKey(Int32(vocab[left]!), Int32(vocab[right]!))
-            merges[key] = BPEModel.Merge(rank: Int32(rank), result: Int32(vocab[left + right]!))
+            merges[BPEModel.pairKey(ids[0], ids[1])] = BPEModel.Merge(rank: Int32(rank), result: ids[2])
         }
         return merges
     }

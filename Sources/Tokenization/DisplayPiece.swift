@@ -7,7 +7,7 @@ extension Tokenizer {
     /// tokenizer does not know show as `<id?>`.
     public func displayPiece(for id: Int) -> String {
         guard let piece = piece(for: id) else { return "<\(id)?>" }
-        if definition.addedTokens.contains(where: { $0.id == id }) { return piece }
+        if addedIDs.contains(id) { return piece }
         return Self.visible(String(decoding: bytes(for: [id], skipSpecialTokens: false), as: UTF8.self))
     }
 

@@ -16,6 +16,8 @@ public struct StreamingDecoder: Sendable {
     public private(set) var text = ""
     /// Bytes of an unfinished UTF-8 sequence, waiting for the next token.
     public private(set) var pendingBytes: [UInt8] = []
+    /// Byte-fallback tokens whose run does not yet spell a whole stand-in character.
+    private var fallbackRun: [Int] = []
 
     public init(tokenizer: Tokenizer, skipSpecialTokens: Bool = false, placeholder: String = "\u{FFFD}") {
         self.tokenizer = tokenizer
@@ -24,12 +26,22 @@ public struct StreamingDecoder: Sendable {
     }
 
     /// The completed text followed by the placeholder while bytes are pending.
-    public var displayText: String { pendingBytes.isEmpty ? text : text + placeholder }
+    public var displayText: String { pendingBytes.isEmpty && fallbackRun.isEmpty ? text : text + placeholder }
 
     /// Adds one token; returns the text it completed (possibly empty).
     @discardableResult
     public mutating func append(_ id: Int) -> String {
-        pendingBytes += tokenizer.bytes(for: [id], skipSpecialTokens: skipSpecialTokens)
+        if tokenizer.definition.fallbackByte[id] != nil {
+            // `<0xXX>` tokens spell stand-in characters; decode a run once it is whole.
+            fallbackRun.append(id)
+            let spelled = fallbackRun.compactMap { tokenizer.definition.fallbackByte[$0] }
+            guard UTF8Tail.incompleteSuffixLength(spelled) == 0 else { return "" }
+            pendingBytes += tokenizer.bytes(for: fallbackRun, skipSpecialTokens: skipSpecialTokens)
+        } else {
+            // A run cut short is read as it stands, as `decode` does.
+            pendingBytes += tokenizer.bytes(for: fallbackRun + [id], skipSpecialTokens: skipSpecialTokens)
+        }
+        fallbackRun = []
         let keep = UTF8Tail.incompleteSuffixLength(pendingBytes)
         let ready = pendingBytes[..<(pendingBytes.count - keep)]
         let completed = String(decoding: ready, as: UTF8.self)
@@ -49,8 +61,10 @@ public struct StreamingDecoder: Sendable {
     /// Ends the stream: pending bytes that never completed become U+FFFD, as in `decode`.
     @discardableResult
     public mutating func finish() -> String {
+        pendingBytes += tokenizer.bytes(for: fallbackRun, skipSpecialTokens: skipSpecialTokens)
         let completed = String(decoding: pendingBytes, as: UTF8.self)
         pendingBytes = []
+        fallbackRun = []
         text += completed
         return completed
     }
@@ -58,6 +72,7 @@ public struct StreamingDecoder: Sendable {
     public mutating func reset() {
         text = ""
         pendingBytes = []
+        fallbackRun = []
     }
 }
 

@@ -17,10 +17,13 @@ public final class Tokenizer: Sendable {
     private let rawMatcher: AddedTokenMatcher
     private let normalizedMatcher: AddedTokenMatcher
     private let cache = WordCache()
+    /// Ids of every added token, which display as written.
+    let addedIDs: Set<Int>
 
     init(definition: TokenizerDefinition, specialTokens: SpecialTokenIDs) {
         self.definition = definition
         self.specialTokens = specialTokens
+        addedIDs = Set(definition.addedTokens.map(\.id))
         // Tokens marked `normalized` are found after normalization, the others before it.
         let raw = definition.addedTokens.filter { !$0.normalized || definition.normalizer == .none }
         let normalized = definition.addedTokens.filter { $0.normalized && definition.normalizer != .none }
@@ -100,8 +103,8 @@ public final class Tokenizer: Sendable {
     private func encodeWords(_ text: Substring, into ids: inout [Int]) {
         let model = definition.model
         definition.preTokenizer.forEachWord(in: text) { word in
-            if word.count == 1, model.byteTokens[Int(word.first!)] >= 0 {
-                ids.append(Int(model.byteTokens[Int(word.first!)]))
+            if word.count == 1, let byte = word.first, model.byteTokens[Int(byte)] >= 0 {
+                ids.append(Int(model.byteTokens[Int(byte)]))
                 return
             }
             ids += cache.ids(for: word) {

@@ -66,8 +66,8 @@ struct TokenizerDefinition: Sendable {
         var tokens: [AddedToken] = []
         for item in try node.array() {
             let hint = "each added token is {\"id\": n, \"content\": \"...\", \"special\": bool, ...}"
-            let id = try item.required("id", "a token id", hint: hint).int()
             let idNode = try item.required("id", "a token id", hint: hint)
+            let id = try idNode.int()
             guard id >= 0, id < 10_000_000 else { throw idNode.mismatch("an id between 0 and 10,000,000") }
             let content = try item.required("content", "the token text", hint: hint).string()
             guard !content.isEmpty else {

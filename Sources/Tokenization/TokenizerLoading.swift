@@ -2,22 +2,25 @@ import Foundation
 
 extension Tokenizer {
     /// Loads a tokenizer from a `tokenizer.json` file, or from an HF model folder holding one.
-    /// In a folder, `tokenizer_config.json` and `config.json` are read too when present, as
-    /// further sources of the special-token ids.
+    /// For a folder, or a file named exactly `tokenizer.json`, the `tokenizer_config.json` and
+    /// `config.json` beside it are read too when present, as further sources of the special ids.
     public static func load(from url: URL) throws(TokenizerError) -> Tokenizer {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw .unreadable(file: url.path, reason: "no such file or folder")
         }
         var tokenizerURL = url
-        var configs: [String: JSONNode] = [:]
         if isDirectory.boolValue {
             tokenizerURL = url.appendingPathComponent("tokenizer.json")
             guard FileManager.default.fileExists(atPath: tokenizerURL.path) else {
                 throw .noTokenizerFile(directory: url.path)
             }
+        }
+        var configs: [String: JSONNode] = [:]
+        if tokenizerURL.lastPathComponent == "tokenizer.json" {
+            let folder = tokenizerURL.deletingLastPathComponent()
             for name in ["tokenizer_config.json", "config.json"] {
-                let configURL = url.appendingPathComponent(name)
+                let configURL = folder.appendingPathComponent(name)
                 guard FileManager.default.fileExists(atPath: configURL.path) else { continue }
                 configs[name] = try JSONNode.parse(readFile(configURL), file: configURL.path)
             }

@@ -74,16 +74,19 @@ struct Run: ParsableCommand {
                 } catch { writeError = error }
             }
         }
+        let clock = ContinuousClock.now
         let end = session.run()
+        let elapsed = ContinuousClock.now - clock
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         if let writeError { throw fail("cannot write \(record ?? ""): \(writeError)") }
         if json {
-            let object: [String: Any] = ["answer": end.answerText, "nfe": end.nfe, "tpf": end.tokensPerForward, "seconds": end.seconds]
+            let object: [String: Any] = ["answer": end.answerText, "nfe": end.nfe, "tpf": end.tokensPerForward, "seconds": seconds]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if record != "-" {
             print(end.answerText)
             print(String(format: "decoder %@  NFE %d  TPF %.2f  useful tokens %d  %.2f s (%@)", decoder.id, end.nfe,
-                         end.tokensPerForward, end.usefulTokens, end.seconds, end.reason.rawValue))
+                         end.tokensPerForward, end.usefulTokens, seconds, end.reason.rawValue))
         }
         if end.reason == .error { throw fail(end.message ?? "decode failed") }
     }

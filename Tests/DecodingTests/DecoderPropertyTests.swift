@@ -72,7 +72,7 @@ private func semiAutoregressive(_ id: String) -> Bool { ["llada", "fast-dllm", "
     func golden(name: String) throws {
         let c = decoderCases.first { $0.name == name }!
         var options = SyntheticPredictor.Options()
-        options.sharpness = 3
+        options.sharpness = 6
         options.endOfTextBias = 12
         let run = try decode(c.id, c.settings, answerLength: 32, seed: 11, options: options)
         try expectGolden(try run.jsonLines(), named: "\(name).jsonl")

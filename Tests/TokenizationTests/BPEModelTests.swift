@@ -20,6 +20,13 @@ struct BPEModelTests {
         let tokenizer = try withoutNullByte(["<0xC4>": 260, "<0x80>": 261], options: ["byte_fallback": true])
         #expect(tokenizer.encode("a\u{0}b") == [97, 260, 261, 98])
         #expect(tokenizer.decode([97, 260, 261, 98]) == "a\u{0}b")
+        var stream = StreamingDecoder(tokenizer: tokenizer)
+        #expect(stream.append(97) == "a")
+        #expect(stream.append(260) == "")
+        #expect(stream.displayText == "a\u{FFFD}")
+        #expect(stream.append(261) == "\u{0}")
+        #expect(stream.append(98) == "b")
+        #expect(stream.text == "a\u{0}b")
     }
 
     @Test("the unknown token stands in for missing bytes, fused when asked")

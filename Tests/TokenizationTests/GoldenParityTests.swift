@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tokenization
 
 /// Our encoder against HF `tokenizers` on the committed golden lines (see
@@ -43,5 +44,28 @@ struct GoldenParityTests {
         let tokenizer = try TokenizerFixtures.tokenizer("gpt2-style")
         #expect(tokenizer.decode(tokenizer.encode("hello world")) == " hello world")
         #expect(tokenizer.decode(tokenizer.encode(" already spaced")) == " already spaced")
+    }
+}
+
+/// Parity for a tokenizer outside the repository (a real model's), when
+/// `DLLM_TOKENIZER_PARITY` names a folder written by `tokenizer_golden.py --external`.
+@Suite("parity with HF tokenizers on an external tokenizer")
+struct ExternalParityTests {
+    @Test("external golden lines encode to HF's ids",
+          .enabled(if: ProcessInfoEnvironment.value("DLLM_TOKENIZER_PARITY") != nil))
+    func external() throws {
+        let folder = URL(fileURLWithPath: try #require(ProcessInfoEnvironment.value("DLLM_TOKENIZER_PARITY")))
+        let tokenizer = try Tokenizer.load(from: folder.appendingPathComponent("tokenizer.json"))
+        let lines = try JSONDecoder().decode([String].self, from: Data(contentsOf: folder.appendingPathComponent("lines.json")))
+        let ids = try JSONDecoder().decode([String].self, from: Data(contentsOf: folder.appendingPathComponent("ids.json")))
+        var failures = 0
+        for (line, expected) in zip(lines, ids) {
+            let actual = tokenizer.encode(line)
+            if actual != expected.split(separator: " ").compactMap({ Int($0) }) {
+                failures += 1
+                if failures <= 5 { Issue.record("\(line.debugDescription)\n  ours \(actual)\n  HF   \(expected)") }
+            }
+        }
+        #expect(failures == 0, "\(failures) of \(lines.count) lines differ")
     }
 }

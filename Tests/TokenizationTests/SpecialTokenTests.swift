@@ -63,6 +63,23 @@ struct SpecialTokenTests {
         #expect(tokenizer.decode(tokenizer.encode("a<think>b"), skipSpecialTokens: true) == "a<think>b")
     }
 
+    @Test("special tokens that are also vocabulary entries (as the trainer's special_tokens makes them)")
+    func specialsInVocabulary() throws {
+        let names = ["<|endoftext|>", "<|startoftext|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|mdm_mask|>"]
+        var json = MinimalTokenizerJSON.object(addedTokens: names.map { ($0, true) })
+        var model = json["model"] as! [String: Any]
+        var vocab = model["vocab"] as! [String: Any]
+        for (index, name) in names.enumerated() { vocab[name] = 300 + index }
+        model["vocab"] = vocab
+        json["model"] = model
+        let tokenizer = try Tokenizer.load(data: MinimalTokenizerJSON.data(json), name: "test.json")
+        #expect(tokenizer.specialTokens.mask == 305)
+        #expect(tokenizer.specialTokens.endOfTurn == 304)
+        let ids = try tokenizer.encodeChat(user: "hello", template: .lladaInstruct)
+        #expect(ids.prefix(2) == [301, 302])
+        #expect(tokenizer.decode(ids, skipSpecialTokens: true) == "user\n\nhelloassistant\n\n")
+    }
+
     @Test("tokenizer_config.json and config.json name roles the vocabulary spells differently")
     func configFiles() throws {
         var json = MinimalTokenizerJSON.object(addedTokens: [("[MASK]", true), ("[EOS]", true), ("[BOS]", true)])
@@ -73,13 +90,17 @@ struct SpecialTokenTests {
             .write(to: folder.appendingPathComponent("tokenizer_config.json"), atomically: true, encoding: .utf8)
         try #"{"bos_token_id": 302, "eos_token_id": [9999]}"#
             .write(to: folder.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-        let tokenizer = try Tokenizer.load(from: folder)
-        #expect(tokenizer.specialTokens.mask == 300)
-        #expect(tokenizer.specialTokens.endOfText == 301)
-        #expect(tokenizer.specialTokens.beginOfText == 302)
-        #expect(tokenizer.specialTokens.endOfTurn == nil)
-        // Loading the file alone ignores the neighbouring configs.
-        #expect(try Tokenizer.load(from: url).specialTokens.mask == nil)
+        for source in [folder, url] {
+            let tokenizer = try Tokenizer.load(from: source)
+            #expect(tokenizer.specialTokens.mask == 300)
+            #expect(tokenizer.specialTokens.endOfText == 301)
+            #expect(tokenizer.specialTokens.beginOfText == 302)
+            #expect(tokenizer.specialTokens.endOfTurn == nil)
+        }
+        // A file with another name is read alone.
+        let alone = folder.appendingPathComponent("other.json")
+        try FileManager.default.copyItem(at: url, to: alone)
+        #expect(try Tokenizer.load(from: alone).specialTokens.mask == nil)
     }
 
     @Test("a malformed config.json in a model folder is reported")

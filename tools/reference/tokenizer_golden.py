@@ -7,6 +7,8 @@ Tests/Fixtures/tokenization/. The Swift tests must reproduce every id sequence e
 
     python3 -m venv /work/venv-tok && /work/venv-tok/bin/pip install tokenizers
     /work/venv-tok/bin/python tools/reference/tokenizer_golden.py
+    # parity for a tokenizer you have, outside the repository:
+    /work/venv-tok/bin/python tools/reference/tokenizer_golden.py --external TOKENIZER_JSON OUT_DIR [TEXT_FILE...]
 
 Tokenizers written (all with added special tokens placed after the trained vocabulary):
   qwen2-style    NFC normalizer, Split(Qwen2 pattern, single digits) + ByteLevel(use_regex false),
@@ -78,6 +80,7 @@ HARD_LINES = [
     "a" * 300, "ab" * 150, "9" * 50, "😀" * 20, "\u0301" * 10 + "x", " " * 40 + "x", "\n" * 12,
     "<|endoftext|>\u0338 after a special token", "<think>\u0338 after an added token",
     "Ǆemo ǅemo ǆemo ŉ ΐ ﬀ", "\U0001d11e music \U0001f980 crab \U000e0041 tag",
+    "\U000e0041\u0301 tag then accent, \U0001f600\u0301 emoji then accent, \u1100\u1161\u11a8 jamo, \U0001d15e",
 ]
 
 WORDS = ("the of and to in is was for that with as on by at from this be are or it an which have "
@@ -187,5 +190,28 @@ def main():
     print(f"{len(lines)} lines; wrote {OUT}")
 
 
+def external(tokenizer_json, out_dir, text_files):
+    """Golden ids of the committed lines plus lines of `text_files` for a tokenizer you have
+    (LLaDA-8B's, Dream's, the embedded model's), written outside the repository; check them with
+    DLLM_TOKENIZER_PARITY=OUT_DIR swift test --filter TokenizationTests."""
+    rng = random.Random(SEED)
+    lines = json.loads((OUT / "golden-lines.json").read_text())
+    for name in text_files:
+        extra = [l for l in Path(name).read_text(errors="replace").split("\n") if l.strip()]
+        lines += rng.sample(extra, min(2000, len(extra)))
+    tok = Tokenizer.from_file(tokenizer_json)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "tokenizer.json").write_text(Path(tokenizer_json).read_text())
+    (out / "lines.json").write_text(json.dumps(lines, ensure_ascii=False))
+    ids = [" ".join(map(str, tok.encode(l, add_special_tokens=False).ids)) for l in lines]
+    (out / "ids.json").write_text(json.dumps(ids))
+    print(f"{len(lines)} lines; wrote {out}")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if len(sys.argv) >= 4 and sys.argv[1] == "--external":
+        external(sys.argv[2], sys.argv[3], sys.argv[4:])
+    else:
+        main()

@@ -37,3 +37,45 @@ public struct BlockLayout: Sendable, Equatable {
 func maskedPositions(_ canvas: Canvas, in range: Range<Int>) -> [Int] {
     range.filter { canvas.cells[$0].state == .masked }
 }
+
+/// Where a semi-autoregressive decode stands: the open block's index and span. The block length
+/// is read when a block opens, so a live `block_length` change takes effect at the next block
+/// boundary without skipping or repeating positions (blocks go strictly left to right).
+struct BlockCursor {
+    let answer: Range<Int>
+    private(set) var index = 0
+    private(set) var span: Range<Int>
+    private(set) var isOpen = false
+
+    init(answer: Range<Int>) {
+        self.answer = answer
+        span = answer.lowerBound..<answer.lowerBound
+    }
+
+    var isFinished: Bool { !isOpen && span.upperBound >= answer.upperBound }
+
+    /// Opens the next block of `length` positions (cut at the answer end): `open` for the first,
+    /// `advance` for the others.
+    mutating func open(length: Int) -> Event {
+        span = span.upperBound..<min(span.upperBound + max(1, length), answer.upperBound)
+        isOpen = true
+        return event(index == 0 ? .open : .advance)
+    }
+
+    /// Closes the open block: `complete`.
+    mutating func close() -> Event {
+        isOpen = false
+        defer { index += 1 }
+        return event(.complete)
+    }
+
+    /// Ends the decode here (Prophet's early commit).
+    mutating func finish() {
+        isOpen = false
+        span = answer.upperBound..<answer.upperBound
+    }
+
+    func event(_ kind: BlockChange.Kind) -> Event {
+        .block(BlockChange(kind, block: index, span: PositionRange(span)))
+    }
+}

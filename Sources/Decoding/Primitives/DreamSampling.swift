@@ -32,44 +32,61 @@ public struct DreamDraw: Sendable, Equatable {
 /// Dream-style prediction (decoders.md §1.4), in order: divide by the temperature (if > 0), top-p
 /// filter, top-k filter, softmax in float64; then sample `x0 ~ probs` when the temperature is > 0,
 /// else take the argmax. Unlike §1.2, the confidence is computed *after* temperature and top-p.
+///
+/// Both filters keep a prefix of the tokens sorted by logit (ties: lower id first), so only that
+/// prefix is ranked, growing it until the nucleus is covered; with no filter the whole vocabulary
+/// is used in id order. Sampling walks the kept tokens in that order.
 public func dreamDraw(_ row: UnsafePointer<Float>, count: Int, sampling: DreamSampling,
                       rng: inout SplitMix64) -> DreamDraw {
     let scale = sampling.temperature > 0 ? 1 / sampling.temperature : 1
-    var logits = (0..<count).map { Double(row[$0]) * scale }
-    if sampling.topP < 1 || sampling.topK > 0 {
-        let order = (0..<count).sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
-        var keep = count
-        if sampling.topK > 0 { keep = min(keep, sampling.topK) }
-        if sampling.topP < 1 {
-            let probabilities = softmax(logits)
-            var cumulative = 0.0
-            for (rank, index) in order.enumerated() {
-                cumulative += probabilities[index]
-                if cumulative > sampling.topP { keep = min(keep, rank + 1); break }
-            }
-        }
-        for index in order.dropFirst(keep) { logits[index] = -.infinity }
-    }
-    let probabilities = softmax(logits)
-    var token = 0
+    let ids = keptTokens(row, count: count, sampling: sampling, scale: scale)
+    let probabilities = softmax(ids.map { Double(row[$0]) * scale })
+    var chosen = 0
     if sampling.temperature > 0 {
         let u = rng.nextUnitDouble()
         var cumulative = 0.0
-        token = probabilities.lastIndex(where: { $0 > 0 }) ?? 0
+        chosen = probabilities.lastIndex(where: { $0 > 0 }) ?? 0
         for (index, p) in probabilities.enumerated() {
             cumulative += p
-            if u < cumulative { token = index; break }
+            if u < cumulative { chosen = index; break }
         }
     } else {
-        for index in probabilities.indices where probabilities[index] > probabilities[token] { token = index }
+        for index in probabilities.indices where probabilities[index] > probabilities[chosen] { chosen = index }
     }
     var first = 0.0, second = 0.0, negativeEntropy = 0.0
     for p in probabilities {
         if p > first { second = first; first = p } else if p > second { second = p }
         negativeEntropy += p * log(p + 1e-10)
     }
-    return DreamDraw(token: token, probability: probabilities[token], margin: first - second,
+    return DreamDraw(token: ids[chosen], probability: probabilities[chosen], margin: first - second,
                      negativeEntropy: negativeEntropy)
+}
+
+/// The token ids that survive top-p then top-k: all ids in order when neither is active, else the
+/// kept prefix of the logit ranking.
+private func keptTokens(_ row: UnsafePointer<Float>, count: Int, sampling: DreamSampling, scale: Double) -> [Int] {
+    guard sampling.topP < 1 || sampling.topK > 0 else { return Array(0..<count) }
+    let limit = sampling.topK > 0 ? min(sampling.topK, count) : count
+    var k = sampling.topK > 0 ? limit : min(64, count)
+    let normaliser: Double = {
+        var maximum = -Double.infinity
+        for v in 0..<count { maximum = max(maximum, Double(row[v]) * scale) }
+        var sum = 0.0
+        for v in 0..<count { sum += exp(Double(row[v]) * scale - maximum) }
+        return maximum + log(sum)
+    }()
+    while true {
+        let ranked = topK(row, count: count, k: k).map(\.index)
+        if sampling.topP < 1 {
+            var cumulative = 0.0
+            for (rank, id) in ranked.enumerated() {
+                cumulative += exp(Double(row[id]) * scale - normaliser)
+                if cumulative > sampling.topP { return Array(ranked.prefix(rank + 1)) }
+            }
+        }
+        if k >= limit { return ranked }
+        k = min(limit, k * 8)
+    }
 }
 
 /// Float64 softmax of a Double vector; −∞ entries get probability 0.

@@ -29,28 +29,20 @@ public final class DParallel: ConfigurableDecoder {
     ]}
 
     public var config: Config
-    private var layout = BlockLayout(answer: 0..<0, blockLength: 1)
-    private var block = 0
-    private var atBlockStart = true
+    private var cursor = BlockCursor(answer: 0..<0)
 
     public init(config: Config = Config()) { self.config = config }
 
     public func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError) {
         try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
-        layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
-        block = 0
-        atBlockStart = true
+        cursor = BlockCursor(answer: canvas.answerRange)
     }
 
     public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
-        guard block < layout.count else { return nil }
+        guard !cursor.isFinished else { return nil }
         var events: [Event] = []
-        if atBlockStart {
-            layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
-            events.append(layout.event(block == 0 ? .open : .advance, block))
-            atBlockStart = false
-        }
-        let span = layout.span(block)
+        if !cursor.isOpen { events.append(cursor.open(length: config.blockLength)) }
+        let span = cursor.span
         let candidates = maskedPositions(canvas, in: span)
         let (logits, forward) = try forwardSlice(predictor, tokens: canvas.tokens, slice: 0..<canvas.count, cache: .none,
                                                  mode: .full, logitPositions: candidates)
@@ -74,9 +66,7 @@ public final class DParallel: ConfigurableDecoder {
         }
         events.append(.commit(commits))
         if commits.count == candidates.count {
-            events.append(layout.event(.complete, block))
-            block += 1
-            atBlockStart = true
+            events.append(cursor.close())
         }
         return events
     }

@@ -54,33 +54,26 @@ public final class FastDLLM: ConfigurableDecoder {
     var afterBaseCommit: ((_ logits: Logits, _ canvas: Canvas, _ span: Range<Int>, _ candidates: [Int],
                            _ scores: Scores, _ base: [Commit], _ rng: inout SplitMix64) -> [Event])?
 
-    private var layout = BlockLayout(answer: 0..<0, blockLength: 1)
+    private var cursor = BlockCursor(answer: 0..<0)
     private var family = ModelDescriptor.Family.llada
-    private var block = 0
-    private var atBlockStart = true
 
     public init(config: Config = Config()) { self.config = config }
 
     public func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError) {
         try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
-        layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
+        cursor = BlockCursor(answer: canvas.answerRange)
         family = descriptor.family
-        block = 0
-        atBlockStart = true
     }
 
     public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
-        guard block < layout.count else { return nil }
+        guard !cursor.isFinished else { return nil }
         var events: [Event] = []
-        if atBlockStart {
-            // block_length changes take effect at the next block boundary.
-            layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
-            events.append(layout.event(block == 0 ? .open : .advance, block))
-        }
-        let span = layout.span(block)
+        let atBlockStart = !cursor.isOpen
+        if atBlockStart { events.append(cursor.open(length: config.blockLength)) }
+        let span = cursor.span
         let candidates = maskedPositions(canvas, in: span)
         let (logits, forwardEvents) = try blockCachedForward(predictor, canvas: canvas, span: span, mode: config.cache,
-                                                             atBlockStart: atBlockStart, firstBlock: block == 0,
+                                                             atBlockStart: atBlockStart, firstBlock: cursor.index == 0,
                                                              logitPositions: candidates)
         events += forwardEvents
         events.append(logits.predictions(candidates))
@@ -97,7 +90,6 @@ public final class FastDLLM: ConfigurableDecoder {
             commits = chosen.map { commit($0.0.position, scores, $0.1) }
         }
         events.append(.commit(commits))
-        atBlockStart = false
         var committed = commits.count
         if let afterBaseCommit {
             let extra = afterBaseCommit(logits, canvas, span, candidates, scores, commits, &rng)
@@ -105,9 +97,7 @@ public final class FastDLLM: ConfigurableDecoder {
             committed += extra.reduce(0) { if case .commit(let c) = $1 { $0 + c.count } else { $0 } }
         }
         if committed >= candidates.count {
-            events.append(layout.event(.complete, block))
-            block += 1
-            atBlockStart = true
+            events.append(cursor.close())
         }
         return events
     }

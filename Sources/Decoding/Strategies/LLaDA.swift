@@ -55,9 +55,8 @@ public final class LLaDA: ConfigurableDecoder {
     var wantsWholeAnswerLogits = false
     var interceptor: ((Logits, Canvas, _ stepIndex: Int) -> (events: [Event], stop: Bool))?
 
-    private var layout = BlockLayout(answer: 0..<0, blockLength: 1)
+    private var cursor = BlockCursor(answer: 0..<0)
     private var descriptor: ModelDescriptor?
-    private var block = 0
     private var stepInBlock = 0
     private var schedule: [Int] = []
     private(set) var stepsTaken = 0
@@ -66,13 +65,13 @@ public final class LLaDA: ConfigurableDecoder {
 
     public func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError) {
         try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
-        layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
-        guard config.steps % layout.count == 0 else {
-            throw .incompatible("steps \(config.steps) is not a multiple of the number of blocks \(layout.count) "
-                                + "(gen length / block_length); valid steps: multiples of \(layout.count)")
+        let blocks = canvas.answerRange.count / config.blockLength
+        guard config.steps % blocks == 0 else {
+            throw .incompatible("steps \(config.steps) is not a multiple of the number of blocks \(blocks) "
+                                + "(gen length / block_length); valid steps: multiples of \(blocks)")
         }
         self.descriptor = descriptor
-        block = 0
+        cursor = BlockCursor(answer: canvas.answerRange)
         stepInBlock = 0
         schedule = []
         stepsTaken = 0
@@ -84,13 +83,12 @@ public final class LLaDA: ConfigurableDecoder {
         if schedule.isEmpty {
             // A block starts: its schedule comes from its own mask count (§2.3). Parameter changes
             // to block_length or steps take effect here.
-            if block >= layout.count { return nil }
-            let span = layout.span(block)
-            let stepsPerBlock = max(1, config.steps / max(1, canvas.answerRange.count / max(1, config.blockLength)))
-            schedule = transferCounts(masked: maskedPositions(canvas, in: span).count, steps: stepsPerBlock)
-            events.append(layout.event(block == 0 ? .open : .advance, block))
+            if cursor.isFinished { return nil }
+            events.append(cursor.open(length: config.blockLength))
+            let blocks = (canvas.answerRange.count + config.blockLength - 1) / config.blockLength
+            schedule = transferCounts(masked: maskedPositions(canvas, in: cursor.span).count, steps: max(1, config.steps / blocks))
         }
-        let span = layout.span(block)
+        let span = cursor.span
         let candidates = maskedPositions(canvas, in: span)
         let logitPositions = wantsWholeAnswerLogits ? Array(canvas.answerRange) : candidates
         let (logits, forwardEvents) = try forward(canvas, predictor, logitPositions: logitPositions)
@@ -102,7 +100,7 @@ public final class LLaDA: ConfigurableDecoder {
             let outcome = interceptor(logits, canvas, stepsTaken - 1)
             events += outcome.events
             if outcome.stop {
-                block = layout.count
+                cursor.finish()
                 schedule = []
                 return events
             }
@@ -112,8 +110,7 @@ public final class LLaDA: ConfigurableDecoder {
         events.append(.commit(select(candidates, k: k, logits: logits, descriptor: descriptor, rng: &rng)))
         stepInBlock += 1
         if stepInBlock == schedule.count {
-            events.append(layout.event(.complete, block))
-            block += 1
+            events.append(cursor.close())
             stepInBlock = 0
             schedule = []
         }

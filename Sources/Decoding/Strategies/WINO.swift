@@ -47,9 +47,7 @@ public final class WINO: ConfigurableDecoder {
     ]}
 
     public var config: Config
-    private var layout = BlockLayout(answer: 0..<0, blockLength: 1)
-    private var block = 0
-    private var atBlockStart = true
+    private var cursor = BlockCursor(answer: 0..<0)
     /// Block positions holding a draft that the shadow verifies from the next step on.
     private var decided: Set<Int> = []
     private var lastAccept = 30
@@ -58,23 +56,19 @@ public final class WINO: ConfigurableDecoder {
 
     public func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError) {
         try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
-        layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
-        block = 0
-        atBlockStart = true
+        cursor = BlockCursor(answer: canvas.answerRange)
         decided = []
     }
 
     public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
-        guard block < layout.count else { return nil }
+        guard !cursor.isFinished else { return nil }
         var events: [Event] = []
-        if atBlockStart {
-            layout = BlockLayout(answer: canvas.answerRange, blockLength: config.blockLength)
-            events.append(layout.event(block == 0 ? .open : .advance, block))
+        if !cursor.isOpen {
+            events.append(cursor.open(length: config.blockLength))
             decided = []
             lastAccept = config.initialLastAccept
-            atBlockStart = false
         }
-        let span = layout.span(block)
+        let span = cursor.span
         let masked = maskedPositions(canvas, in: span)
         let cap = min(max(Int((config.draftCapFraction * Double(masked.count)).rounded(.down)), config.draftCapMin), config.draftCapMax)
 
@@ -139,9 +133,7 @@ public final class WINO: ConfigurableDecoder {
         for r in revoked { decided.remove(r.position) }
         lastAccept = selected.count
         if masked.count - selected.count + revoked.count == 0 {
-            events.append(layout.event(.complete, block))
-            block += 1
-            atBlockStart = true
+            events.append(cursor.close())
         }
         return events
     }
