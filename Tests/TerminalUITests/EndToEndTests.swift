@@ -211,4 +211,27 @@ import Testing
         let after = try terminal.wait { !$0.contains("─ canvas ·") }
         #expect(!after.contains("─ canvas ·"))
     }
+
+    @Test("Ctrl-C (SIGINT) restores the terminal",
+          .enabled(if: tmux != nil, "tmux is not installed: end-to-end terminal test skipped"))
+    func controlCRestores() throws {
+        guard let binary = Self.binary else {
+            Issue.record("dllm-play binary not found; build it with `swift build`")
+            return
+        }
+        let terminal = Terminal(tmux: Self.tmux!)
+        try terminal.start()
+        defer { terminal.stop() }
+        let prompt = "E2E-READY$"
+        try terminal.keys("PS1='\(prompt) '; clear", "Enter")
+        _ = try terminal.wait { $0.contains(prompt) }
+        let fixture = Fixtures.tui.appendingPathComponent("demo.jsonl").path
+        try terminal.keys("'\(binary)' replay '\(fixture)'; echo EXIT=$?", "Enter")
+        let running = try terminal.wait { $0.contains("─ canvas ·") }
+        #expect(running.contains("─ canvas ·"), "UI did not start:\n\(running)")
+        try terminal.keys("C-c")
+        let after = try terminal.wait(15) { $0.split(separator: "\n").contains { $0.hasPrefix("EXIT=") } }
+        #expect(after.split(separator: "\n").contains { $0.hasPrefix("EXIT=130") }, "expected exit status 130 after Ctrl-C:\n\(after)")
+        #expect(!after.contains("─ canvas ·"))
+    }
 }

@@ -46,3 +46,39 @@ import Testing
         #expect(pane.sparkline([1, 2, 3], width: 2) == "▆█")
     }
 }
+
+@Suite struct CanvasLayoutTests {
+    static func frame(texts: [Int: String], answer: [Int]) -> LaneFrame {
+        var header = SampleTrajectory.header()
+        header.promptTokens = [2]
+        header.canvasLength = 1 + answer.count
+        header.tokenTexts = Dictionary(uniqueKeysWithValues: texts.map { (String($0.key), $0.value) })
+        var replay = Replay(header: header)
+        replay.append(StepRecord(step: 1, events: [.commit(answer.enumerated().map {
+            Commit(position: 1 + $0.offset, token: $0.element, confidence: 0.9, reason: .threshold)
+        })]))
+        return LaneFrame(lane: Lane(replay: replay), viewedStep: 1)
+    }
+
+    @Test("a token that does not fit moves to the next row; one wider than the pane flows on and splits between characters")
+    func wrapping() {
+        let frame = Self.frame(texts: [2: "P", 10: "abcd", 11: "efghijklmn", 12: "世界世界"], answer: [10, 10, 11, 12])
+        let pane = CanvasPane(frame: frame, showGhosts: false, maskGlyph: "_", cursor: nil)
+        let (pieces, rows) = pane.layout(width: 6)
+        let summary = pieces.map { "\($0.position)@\($0.row),\($0.column):\($0.text)" }
+        #expect(summary == ["0@0,0:P", "1@1,0:abcd", "2@2,0:abcd", "3@2,4:ef", "3@3,0:ghijkl", "3@4,0:mn", "4@4,2:世界", "4@5,0:世界"])
+        #expect(rows == 6)
+        var screen = Screen(width: 6, height: 7)
+        pane.draw(into: &screen, x: 0, y: 0, width: 6, height: 7)
+        #expect(screen.lines == ["P     ", "abcd  ", "abcdef", "ghijkl", "mn世界", "世界  ", "      "])
+    }
+
+    @Test("a wide character never straddles the right edge")
+    func wideAtEdge() {
+        let frame = Self.frame(texts: [2: "P", 10: "abc", 12: "世"], answer: [10, 12, 12])
+        let pane = CanvasPane(frame: frame, showGhosts: false, maskGlyph: "_", cursor: nil)
+        var screen = Screen(width: 4, height: 4)
+        pane.draw(into: &screen, x: 0, y: 0, width: 4, height: 4)
+        #expect(screen.lines == ["P   ", "abc ", "世世", "    "])
+    }
+}
