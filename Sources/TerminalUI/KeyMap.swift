@@ -27,7 +27,7 @@ public enum KeyPress: Hashable, Sendable {
 
 /// Everything a key can do.
 public enum Action: String, CaseIterable, Sendable {
-    case togglePause, stepForward, stepBack, firstStep, lastStep, speedUp, speedDown
+    case togglePause, stepForward, stepBack, jumpForward, jumpBack, firstStep, lastStep, speedUp, speedDown
     case cursorLeft, cursorRight, cursorUp, cursorDown
     case nextParameter, decreaseParameter, increaseParameter
     case switchDecoder, editPrompt, restart, saveRecording
@@ -56,24 +56,26 @@ public struct KeyMap: Sendable {
     public static let standard = KeyMap(bindings: [
         Binding(keys: [.character(" ")], action: .togglePause, description: "pause / resume"),
         Binding(keys: [.character(".")], action: .stepForward, description: "single step forward (pauses)"),
-        Binding(keys: [.character(",")], action: .stepBack, description: "step back through the timeline (pauses)"),
+        Binding(keys: [.character(",")], action: .stepBack, description: "single step back (pauses)"),
+        Binding(keys: [.pageDown], action: .jumpForward, description: "jump 10 steps forward"),
+        Binding(keys: [.pageUp], action: .jumpBack, description: "jump 10 steps back"),
         Binding(keys: [.home, .character("g")], action: .firstStep, description: "go to the first step"),
-        Binding(keys: [.end, .character("G")], action: .lastStep, description: "go to the latest step (follow)"),
+        Binding(keys: [.end, .character("G")], action: .lastStep, description: "latest step, then follow"),
         Binding(keys: [.character("+")], action: .speedUp, description: "faster playback"),
         Binding(keys: [.character("-")], action: .speedDown, description: "slower playback"),
         Binding(keys: [.left, .character("h")], action: .cursorLeft, description: "inspector cursor left"),
         Binding(keys: [.right, .character("l")], action: .cursorRight, description: "inspector cursor right"),
         Binding(keys: [.up, .character("k")], action: .cursorUp, description: "inspector cursor up a row"),
         Binding(keys: [.down, .character("j")], action: .cursorDown, description: "inspector cursor down a row"),
-        Binding(keys: [.tab], action: .nextParameter, description: "select the next decoder parameter"),
-        Binding(keys: [.character("[")], action: .decreaseParameter, description: "decrease the selected parameter (next step)"),
-        Binding(keys: [.character("]")], action: .increaseParameter, description: "increase the selected parameter (next step)"),
+        Binding(keys: [.tab], action: .nextParameter, description: "select the next parameter"),
+        Binding(keys: [.character("[")], action: .decreaseParameter, description: "parameter down (next step)"),
+        Binding(keys: [.character("]")], action: .increaseParameter, description: "parameter up (next step)"),
         Binding(keys: [.character("d")], action: .switchDecoder, description: "switch decoder"),
         Binding(keys: [.character("e")], action: .editPrompt, description: "edit the prompt"),
         Binding(keys: [.character("r")], action: .restart, description: "restart with a new seed"),
-        Binding(keys: [.character("s")], action: .saveRecording, description: "save what has been decoded as a trajectory file"),
-        Binding(keys: [.character("t")], action: .toggleGhosts, description: "show ghost top-1 predictions in masks"),
-        Binding(keys: [.character("m")], action: .toggleHistogram, description: "histogram of confidence / entropy"),
+        Binding(keys: [.character("s")], action: .saveRecording, description: "save the trajectory so far"),
+        Binding(keys: [.character("t")], action: .toggleGhosts, description: "show ghost top-1 predictions"),
+        Binding(keys: [.character("m")], action: .toggleHistogram, description: "histogram: confidence/entropy"),
         Binding(keys: [.character("?")], action: .toggleHelp, description: "this help"),
         Binding(keys: [.character("q"), .escape], action: .quit, description: "quit (Esc closes help first)"),
     ])

@@ -21,6 +21,8 @@ public struct Playground: Sendable {
     private var lastAdvance: Double?
     /// A live single step was requested while paused: show it when it arrives.
     private var showNextArrival = false
+    /// Steps PgUp and PgDn move.
+    static let jump = 10
 
     public init(keyMap: KeyMap = .standard, sourceLabel: String, isLive: Bool) {
         self.keyMap = keyMap
@@ -120,6 +122,11 @@ public struct Playground: Sendable {
             state.playing = false
             state.viewedStep = max(0, state.viewedStep - 1)
             state.following = false
+        case .jumpForward, .jumpBack:
+            state.playing = false
+            let target = state.viewedStep + (action == .jumpForward ? Self.jump : -Self.jump)
+            state.viewedStep = min(max(0, target), state.totalSteps)
+            state.following = state.viewedStep >= state.totalSteps
         case .firstStep:
             state.playing = false
             state.viewedStep = 0

@@ -37,8 +37,6 @@ public struct PlaygroundState: Sendable {
     public var sourceLabel = ""
     public var isLive = false
     public var input: LineInput?
-    /// Rows the canvas pane had at the last render, for cursor up/down.
-    public var canvasColumns = 60
 
     /// Steps per second; the last is "as fast as steps arrive".
     public static let speeds: [Double] = [0.5, 1, 2, 4, 8, 16, 32, 64, .infinity]

@@ -53,13 +53,6 @@ public struct Screen: Equatable, Sendable {
         return column
     }
 
-    /// Sets the background of a rectangle, keeping its text.
-    public mutating func paint(background: StyleRole, x: Int, y: Int, width w: Int, height h: Int) {
-        for row in max(0, y)..<min(height, y + h) {
-            for column in max(0, x)..<min(width, x + w) { self[column, row].background = background }
-        }
-    }
-
     /// Clears a rectangle to spaces with the given background.
     public mutating func clear(x: Int, y: Int, width w: Int, height h: Int, background: StyleRole = .none) {
         for row in max(0, y)..<min(height, y + h) {

@@ -80,15 +80,4 @@ public enum ThemeColor: Equatable, Sendable {
         func lerp(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + (Double(y) - Double(x)) * t).rounded()) }
         return .rgb(lerp(ar, br), lerp(ag, bg), lerp(ab, bb))
     }
-
-    /// "#RRGGBB" or the palette form, as a theme file writes it.
-    public var themeText: String {
-        switch self {
-        case .terminalDefault: return "default"
-        case .indexed(let i): return i < 8 ? Self.basicNames[i] : i < 16 ? "bright_" + Self.basicNames[i - 8] : "\(i)"
-        case .rgb(let r, let g, let b):
-            func hex(_ v: UInt8) -> String { let s = String(v, radix: 16, uppercase: true); return s.count == 1 ? "0" + s : s }
-            return "#" + hex(r) + hex(g) + hex(b)
-        }
-    }
 }

@@ -35,16 +35,6 @@ public enum ThemeFile {
         return Parsed(theme: theme, warnings: warnings)
     }
 
-    /// The text of a theme file holding every key of `theme`, with comments.
-    public static func render(_ theme: Theme, title: String) -> String {
-        var lines = ["# \(title)", "# Colours: \"#RRGGBB\", a palette index 0-255, a colour name (red, bright_blue) or default.", ""]
-        for key in Theme.schema {
-            lines.append("# \(key.comment)")
-            lines.append("\(key.name) = \"\(theme.values[key.name] ?? key.defaultValue)\"")
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     /// Finds a theme by name (in `directories`, as NAME.theme) or by path, and parses it.
     /// "default" with no file found is the built-in theme.
     public static func load(_ nameOrPath: String, directories: [String]) throws -> Parsed {

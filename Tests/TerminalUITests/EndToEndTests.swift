@@ -195,7 +195,7 @@ import Testing
         try terminal.keys("PS1='\(prompt) '; clear", "Enter")
         _ = try terminal.wait { $0.contains(prompt) }
         try terminal.keys("'\(binary)' play --model '\(model.path)' --template raw --prompt 'the sea' --gen-length 32 --set block_length=8 --paused", "Enter")
-        let started = try terminal.wait { $0.contains("dllm-play · live") }
+        let started = try terminal.wait { $0.contains("─ canvas · fast-dllm · step 0/0") }
         #expect(started.contains("─ canvas · fast-dllm · step 0/0") && started.contains("paused"), "live UI did not start paused:\n\(started)")
         try terminal.keys(".")
         let stepped = try terminal.wait { $0.contains("step 1/1") }
