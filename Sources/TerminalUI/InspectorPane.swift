@@ -83,6 +83,12 @@ struct InspectorPane {
         if let step = cell.changedAtStep { facts.append((" · at step \(step)", .muted)) }
         if let v = cell.verification { facts.append((" · verify \(Format.number(v.score)) \(v.passed ? "pass" : "fail")", v.passed ? .value : .remasked)) }
         if let replaced = cell.replacedToken { facts.append((" · replaced \(TokenDisplay.quoted(frame.text(of: replaced)))", .replaced)) }
+        // Gauges about this position (R²'s stability streaks, for example).
+        for name in canvas.gauges.keys.sorted() {
+            guard let gauge = canvas.gauges[name], gauge.positions?.contains(position) == true else { continue }
+            let against = gauge.threshold.map { "/" + Format.number($0, digits: 0) } ?? ""
+            facts.append((" · \(name) \(Format.number(gauge.value, digits: 0))\(against)", .value))
+        }
         var rows = Self.flow(facts, width: width, maxRows: 2)
         if let p = cell.prediction {
             var topk: [(String, StyleRole)] = [("top-k ", .muted)]

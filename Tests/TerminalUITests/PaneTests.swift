@@ -82,3 +82,18 @@ import Testing
         #expect(screen.lines == ["P   ", "abc ", "世世", "    "])
     }
 }
+
+@Suite struct InspectorGaugeTests {
+    @Test("a gauge that names positions shows in the inspector of those positions")
+    func streakGauge() {
+        var trajectory = SampleTrajectory.trajectory()
+        trajectory.steps[0].events.append(.gauge(Gauge(name: "streak", value: 2, threshold: 3, positions: [SampleTrajectory.p(3)])))
+        let frame = LaneFrame(lane: Lane(replay: Replay(trajectory: trajectory)), viewedStep: 1)
+        var screen = Screen(width: 70, height: 5)
+        InspectorPane(frame: frame, position: SampleTrajectory.p(3)).draw(into: &screen, x: 0, y: 0, width: 70, height: 5)
+        #expect(screen.lines.joined().contains("streak 2/3"))
+        var other = Screen(width: 70, height: 5)
+        InspectorPane(frame: frame, position: SampleTrajectory.p(2)).draw(into: &other, x: 0, y: 0, width: 70, height: 5)
+        #expect(!other.lines.joined().contains("streak"))
+    }
+}
