@@ -86,8 +86,9 @@ struct InspectorPane {
         // Gauges about this position (R²'s stability streaks, for example).
         for name in canvas.gauges.keys.sorted() {
             guard let gauge = canvas.gauges[name], gauge.positions?.contains(position) == true else { continue }
-            let against = gauge.threshold.map { "/" + Format.number($0, digits: 0) } ?? ""
-            facts.append((" · \(name) \(Format.number(gauge.value, digits: 0))\(against)", .value))
+            func text(_ v: Double) -> String { Format.number(v, digits: v == v.rounded() ? 0 : 2) }
+            let against = gauge.threshold.map { "/" + text($0) } ?? ""
+            facts.append((" · \(name) \(text(gauge.value))\(against)", .value))
         }
         var rows = Self.flow(facts, width: width, maxRows: 2)
         if let p = cell.prediction {
