@@ -68,8 +68,11 @@ struct StatsPane {
             title("gauges")
             for name in canvas.gauges.keys.sorted() where row < bottom {
                 let gauge = canvas.gauges[name]!
-                let against = gauge.threshold.map { " / " + Format.number($0) } ?? ""
-                line(name, Format.number(gauge.value) + against)
+                let value = Format.number(gauge.value) + (gauge.threshold.map { " / " + Format.number($0) } ?? "")
+                let end = screen.put(Format.fit(name, max(9, width - DisplayWidth.of(value) - 1)) + " ", x: x, y: row,
+                                     foreground: .muted, limit: x + width)
+                screen.put(value, x: end, y: row, foreground: .value, limit: x + width)
+                row += 1
             }
         }
         let bins = min(Self.histogramBins, bottom - row - 1)
