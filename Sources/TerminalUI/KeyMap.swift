@@ -30,7 +30,7 @@ public enum Action: String, CaseIterable, Sendable {
     case togglePause, stepForward, stepBack, jumpForward, jumpBack, firstStep, lastStep, speedUp, speedDown
     case cursorLeft, cursorRight, cursorUp, cursorDown
     case nextParameter, decreaseParameter, increaseParameter
-    case switchDecoder, editPrompt, restart, saveRecording
+    case switchDecoder, editPrompt, restart, saveRecording, exportCast
     case toggleGhosts, toggleHistogram, toggleHelp, quit
 
     /// Actions that need a live decode (a model), not a recording.
@@ -74,6 +74,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.character("e")], action: .editPrompt, description: "edit the prompt"),
         Binding(keys: [.character("r")], action: .restart, description: "restart with a new seed"),
         Binding(keys: [.character("s")], action: .saveRecording, description: "save the trajectory so far"),
+        Binding(keys: [.character("x")], action: .exportCast, description: "export an asciinema .cast"),
         Binding(keys: [.character("t")], action: .toggleGhosts, description: "show ghost top-1 predictions"),
         Binding(keys: [.character("m")], action: .toggleHistogram, description: "histogram: confidence/entropy"),
         Binding(keys: [.character("?")], action: .toggleHelp, description: "this help"),

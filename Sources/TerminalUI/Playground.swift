@@ -6,6 +6,8 @@ public enum PlaygroundEffect: Sendable, Equatable {
     case control(PlaybackControl, lane: Int?)
     /// Write what has been decoded to a trajectory file.
     case save
+    /// Write the replay so far as an asciinema recording.
+    case export
     case quit
 }
 
@@ -162,6 +164,8 @@ public struct Playground: Sendable {
             return [.control(.restart(seed: nil), lane: nil)]
         case .saveRecording:
             return state.lanes.isEmpty ? [] : [.save]
+        case .exportCast:
+            return state.lanes.isEmpty ? [] : [.export]
         case .toggleGhosts:
             state.showGhosts.toggle()
         case .toggleHistogram:

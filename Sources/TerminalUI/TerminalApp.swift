@@ -24,6 +24,8 @@ public struct TerminalApp {
     public let theme: Theme
     /// Writes the lanes as trajectory files; returns a message for the status line.
     public var save: ([Replay]) -> String
+    /// Where the export key writes its .cast.
+    public var exportPath: () -> String = { "dllm-play.cast" }
     public var pollMilliseconds = 30
 
     public init(playground: Playground, sources: [any PlaybackSource], theme: Theme, save: @escaping ([Replay]) -> String) {
@@ -55,6 +57,9 @@ public struct TerminalApp {
                     return .quit
                 case .save:
                     playground.state.message = save(playground.state.lanes.map(\.replay))
+                case .export:
+                    playground.state.message = RecordingSaver.exportCast(playground.state, theme: theme, size: backend.size,
+                                                                         path: exportPath())
                 case .control(let control, let lane):
                     for (index, source) in sources.enumerated() where lane == nil || lane == index { source.send(control) }
                 }
@@ -81,5 +86,20 @@ public enum RecordingSaver {
             }
         }
         return "saved " + written.joined(separator: ", ")
+    }
+
+    /// Renders every step received so far into an asciinema recording at the current size.
+    public static func exportCast(_ state: PlaygroundState, theme: Theme, size: TerminalSize, path: String) -> String {
+        var options = CastExport.Options()
+        options.size = TerminalSize(columns: max(size.columns, TerminalSize.minimum.columns), rows: max(size.rows, TerminalSize.minimum.rows))
+        options.showGhosts = state.showGhosts
+        options.cursor = state.cursor
+        do {
+            let text = try CastExport.cast(lanes: state.lanes.map(\.replay), label: state.sourceLabel, theme: theme, options: options)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return "exported \(path)"
+        } catch {
+            return "could not export \(path): \(error)"
+        }
     }
 }

@@ -56,6 +56,7 @@ enum PlaygroundLauncher {
         var app = TerminalApp(playground: playground, sources: sources, theme: parsed.theme) { replays in
             RecordingSaver.save(replays, base: savePath())
         }
+        app.exportPath = { savePath().replacingOccurrences(of: ".jsonl", with: ".cast") }
         let backend = NcursesBackend(theme: parsed.theme, useColor: true)
         let exit = app.run(on: backend)
         backend.close()
