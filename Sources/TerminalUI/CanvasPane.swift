@@ -93,8 +93,38 @@ struct CanvasPane {
         return min(max(0, focusRow - height / 3), rows - height)
     }
 
+    /// WINO's shadow-block verifications in the viewed step, if any: one strip under the canvas.
+    func verifications() -> [Verification] {
+        guard frame.step > 0 else { return [] }
+        return frame.lane.replay.steps[frame.step - 1].events.flatMap { event -> [Verification] in
+            if case .verify(let v) = event { return v }
+            return []
+        }
+    }
+
     func draw(into screen: inout Screen, x: Int, y: Int, width: Int, height: Int) {
         guard width > 0, height > 0 else { return }
+        let verified = verifications()
+        if !verified.isEmpty, height > 2 {
+            drawVerifyStrip(verified, into: &screen, x: x, y: y + height - 1, width: width)
+            drawTokens(into: &screen, x: x, y: y, width: width, height: height - 1)
+        } else {
+            drawTokens(into: &screen, x: x, y: y, width: width, height: height)
+        }
+    }
+
+    private func drawVerifyStrip(_ verified: [Verification], into screen: inout Screen, x: Int, y: Int, width: Int) {
+        var column = screen.put("shadow ", x: x, y: y, foreground: .muted, limit: x + width)
+        for v in verified {
+            let cell = frame.canvas.cells[v.position]
+            let id = cell.state == .masked ? cell.replacedToken ?? cell.token : cell.token  // a failed draft was remasked
+            let token = TokenDisplay.sanitize(frame.text(of: id)).text
+            column = screen.put((v.passed ? "✓" : "✗") + token + " " + Format.number(v.score) + "  ", x: column, y: y,
+                                foreground: v.passed ? .drafted : .remasked, limit: x + width)
+        }
+    }
+
+    private func drawTokens(into screen: inout Screen, x: Int, y: Int, width: Int, height: Int) {
         let (pieces, rows) = layout(width: width)
         let focus = cursor ?? frame.canvas.maskedPositions.first ?? frame.canvas.touchedThisStep.min()
         let offset = Self.scrollOffset(pieces: pieces, rows: rows, height: height, focus: focus)
