@@ -67,3 +67,22 @@ static inline int dp_take_signal(void) {
     dp_pending_signal = 0;
     return signal_number;
 }
+
+// A crash (a Swift trap is SIGILL or SIGTRAP) must not leave the terminal in curses mode: leave it,
+// then let the signal take its default course. endwin is what ncurses' own handlers call.
+static void dp_on_crash(int signal_number) {
+    endwin();
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+static inline void dp_install_crash_handlers(void) {
+    int signals[] = {SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE};
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = dp_on_crash;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(signals[i], &action, NULL);
+    }
+}

@@ -4,6 +4,8 @@ import Foundation
 /// The only code that talks to ncurses: start and restore the terminal, map theme colours to
 /// colour pairs, copy a `Screen` to the terminal, and read keys. Owned by the executable's
 /// command for the length of one UI session; `close()` (also run on deinit) restores the terminal.
+/// SIGINT and SIGTERM set a flag (the shim's one piece of process-wide state) that the run loop
+/// takes between key polls; a crash signal leaves curses mode before the process dies.
 public final class NcursesBackend: TerminalBackend {
     private let theme: Theme
     private let colorCount: Int
@@ -16,6 +18,7 @@ public final class NcursesBackend: TerminalBackend {
     public init(theme: Theme, useColor: Bool) {
         self.theme = theme
         dp_install_signal_handlers()
+        dp_install_crash_handlers()
         setlocale(LC_ALL, "")
         if isatty(STDIN_FILENO) != 0 {
             initscr()
