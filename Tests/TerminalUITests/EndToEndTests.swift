@@ -116,9 +116,10 @@ import Testing
         #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 
-    @Test("SIGTERM restores the terminal too",
-          .enabled(if: tmux != nil, "tmux is not installed: end-to-end terminal test skipped"))
-    func sigtermRestores() throws {
+    @Test("SIGTERM, and a crash signal, restore the terminal too",
+          .enabled(if: tmux != nil, "tmux is not installed: end-to-end terminal test skipped"),
+          arguments: [(SIGTERM, 143), (SIGSEGV, 139)])
+    func signalRestores(signal: Int32, status: Int) throws {
         guard let binary = Self.binary else {
             Issue.record("dllm-play binary not found; build it with `swift build`")
             return
@@ -140,9 +141,9 @@ import Testing
             Issue.record("no pid in \(pidFile)")
             return
         }
-        kill(pid, SIGTERM)
+        kill(pid, signal)
         let after = try terminal.wait(15) { $0.split(separator: "\n").contains { $0.hasPrefix("EXIT=") } }
-        #expect(after.split(separator: "\n").contains { $0.hasPrefix("EXIT=143") }, "expected exit status 143 after SIGTERM:\n\(after)")
+        #expect(after.split(separator: "\n").contains { $0.hasPrefix("EXIT=\(status)") }, "expected exit status \(status):\n\(after)")
         #expect(!after.contains("─ canvas ·"))
     }
 
