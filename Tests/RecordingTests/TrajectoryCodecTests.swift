@@ -65,6 +65,26 @@ import Testing
         #expect(read.note?.contains("incomplete") == true)
     }
 
+    @Test("a complete last line without its newline is kept; lines after the end record are noted")
+    func edgesOfTheFile() throws {
+        let data = try TrajectoryReader.encode(Self.sample())
+        let unterminated = try TrajectoryReader.read(data: data.dropLast(), source: "x.jsonl")
+        #expect(unterminated == Self.sample())
+        let extra = try TrajectoryReader.read(data: data + Data("{}\n".utf8), source: "x.jsonl")
+        #expect(extra.steps.count == 3 && extra.end != nil)
+        #expect(extra.note == "line 6: content after the end record ignored")
+        let blank = try TrajectoryReader.read(data: Data("\n".utf8) + data, source: "x.jsonl")
+        #expect(blank.steps.count == 3)
+    }
+
+    @Test("a header whose canvas is shorter than its prompt is refused")
+    func inconsistentHeader() throws {
+        var header = Self.sample().header
+        header.canvasLength = 1
+        let data = try TrajectoryReader.encode(Trajectory(header: header))
+        #expect(throws: TrajectoryError.self) { try TrajectoryReader.read(data: data, source: "x.jsonl") }
+    }
+
     @Test("a bad middle line stops the read there with the reason")
     func badMiddleLine() throws {
         var text = String(decoding: try TrajectoryReader.encode(Self.sample()), as: UTF8.self)
