@@ -60,7 +60,9 @@ public struct TerminalApp {
                 case .export:
                     playground.state.message = RecordingSaver.exportCast(playground.state, theme: theme, size: backend.size,
                                                                          path: exportPath())
-                case .control(let control, let lane):
+                case .control(var control, let lane):
+                    // One new seed for every lane, so compared decoders stay on the same seed.
+                    if control == .restart(seed: nil) { control = .restart(seed: UInt64.random(in: 0...UInt64(UInt32.max))) }
                     for (index, source) in sources.enumerated() where lane == nil || lane == index { source.send(control) }
                 }
             }
