@@ -28,7 +28,7 @@ struct PaneLayout {
 }
 
 /// Draws the whole playground. Pure: the same state, theme and size give the same screen.
-public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize) -> Screen {
+public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize, keyMap: KeyMap = .standard) -> Screen {
     var screen = Screen(width: size.columns, height: size.rows)
     guard size.columns >= TerminalSize.minimum.columns, size.rows >= TerminalSize.minimum.rows else {
         let message = "terminal too small (need \(TerminalSize.minimum.columns)x\(TerminalSize.minimum.rows), have \(size.columns)x\(size.rows))"
@@ -40,7 +40,7 @@ public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize) -
     guard !state.lanes.isEmpty else {
         let waiting = state.notes.last ?? "waiting for a trajectory header…"
         screen.put(waiting, x: 2, y: 3, foreground: state.notes.isEmpty ? .muted : .warning)
-        drawStatusLine(state, into: &screen)
+        drawStatusLine(state, keyMap: keyMap, into: &screen)
         return screen
     }
     let frames = state.lanes.map { LaneFrame(lane: $0, viewedStep: state.viewedStep) }
@@ -70,8 +70,8 @@ public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize) -
         }
     }
     drawTimeline(state, into: &screen)
-    drawStatusLine(state, into: &screen)
-    if state.showHelp { HelpOverlay(keyMap: .standard, isLive: state.isLive).draw(into: &screen) }
+    drawStatusLine(state, keyMap: keyMap, into: &screen)
+    if state.showHelp { HelpOverlay(keyMap: keyMap, isLive: state.isLive).draw(into: &screen) }
     return screen
 }
 
@@ -111,7 +111,14 @@ private func drawTimeline(_ state: PlaygroundState, into screen: inout Screen) {
     screen.put(tail, x: x, y: y, foreground: .muted, background: .statusBar)
 }
 
-private func drawStatusLine(_ state: PlaygroundState, into screen: inout Screen) {
+/// Actions named in the status line, with their short names; the keys come from the key map.
+private let statusHints: [([Action], String)] = [
+    ([.togglePause], "play/pause"), ([.stepForward, .stepBack], "step"),
+    ([.cursorLeft, .cursorRight, .cursorUp, .cursorDown], "inspect"), ([.toggleGhosts], "ghosts"),
+    ([.toggleHelp], "help"), ([.quit], "quit"),
+]
+
+private func drawStatusLine(_ state: PlaygroundState, keyMap: KeyMap, into screen: inout Screen) {
     let y = screen.height - 1
     screen.clear(x: 0, y: y, width: screen.width, height: 1, background: .statusBar)
     if let input = state.input {
@@ -124,9 +131,12 @@ private func drawStatusLine(_ state: PlaygroundState, into screen: inout Screen)
         screen.put(" " + message, x: 0, y: y, foreground: .warning, background: .statusBar)
         return
     }
-    let hints: [(String, String)] = [("space", "play/pause"), (". ,", "step"), ("←→↑↓", "inspect"), ("t", "ghosts"), ("?", "help"), ("q", "quit")]
+    let hints: [(String, String)] = statusHints.map { actions, what in
+        let keys = actions.compactMap { action in keyMap.bindings.first { $0.action == action }?.keys.first?.label }
+        return (keys.joined(separator: keys.allSatisfy { $0.count == 1 && $0 != "." && $0 != "," } ? "" : " "), what)
+    }
     var x = 1
-    for (key, what) in hints {
+    for (key, what) in hints where !key.isEmpty {
         x = screen.put(key, x: x, y: y, foreground: .key, background: .statusBar)
         x = screen.put(" " + what + "  ", x: x, y: y, foreground: .status, background: .statusBar)
     }

@@ -44,7 +44,7 @@ public struct TerminalApp {
                 if !updates.isEmpty { playground.receive(updates, lane: lane) }
             }
             playground.tick(now: clock())
-            let screen = render(playground.state, theme: theme, size: backend.size)
+            let screen = render(playground.state, theme: theme, size: backend.size, keyMap: playground.keyMap)
             if screen != lastScreen {
                 backend.draw(screen)
                 lastScreen = screen
