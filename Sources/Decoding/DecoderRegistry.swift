@@ -1,4 +1,6 @@
 import Foundation
+import Modeling
+import Recording
 
 /// Every decoder the program knows, by id: what the CLI's `--decoder`, `dllm-play decoders` and
 /// the UI's decoder switch read.
@@ -59,5 +61,17 @@ public enum DecoderRegistry {
         let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, !value.isEmpty else { throw .malformedSetting(text) }
         return (key, value)
+    }
+}
+
+extension Session {
+    /// One headless decode, start to end (the bench's and `run`'s common case).
+    ///
+    ///     let (end, canvas) = try Session.decode("fast-dllm", settings: ["threshold=0.8"], predictor: model, setup: setup)
+    public static func decode(_ decoderID: String, settings: [String] = [], predictor: any MaskPredictor,
+                              setup: SessionSetup) throws(DecoderError) -> (end: EndRecord, canvas: Canvas) {
+        let session = try Session(decoder: try DecoderRegistry.make(decoderID, settings: settings), predictor: predictor, setup: setup)
+        let end = session.run()
+        return (end, session.canvas)
     }
 }

@@ -62,9 +62,9 @@ public final class SessionController: @unchecked Sendable {
     public var isRunning: Bool { locked { !done } }
 
     public func pause() { locked { paused = true } }
-    public func resume() { signal { paused = false } }
-    /// Runs exactly one step while paused.
-    public func stepOnce() { signal { stepRequests += 1 } }
+    public func resume() { signal { paused = false; stepRequests = 0 } }
+    /// Runs exactly one step while paused (ignored while running).
+    public func stepOnce() { signal { if paused { stepRequests += 1 } } }
 
     /// Queues a parameter change for the next step.
     /// - Throws: `DecoderError` at once when the key or value is invalid.

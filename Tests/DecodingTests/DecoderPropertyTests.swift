@@ -47,16 +47,19 @@ private func semiAutoregressive(_ id: String) -> Bool { ["llada", "fast-dllm", "
     private func checkPositions(_ run: DecodeRun, semiAR: Bool, label: String) {
         var replay = Canvas(header: run.session.header)
         var active: Range<Int>? = nil
+        var opened = Set<Int>()
         for step in run.steps {
             replay.beginStep(step.step)
             for event in step.events {
                 switch event {
                 case .block(let change) where change.kind == .open || change.kind == .advance:
                     active = change.span.range
+                    opened.formUnion(change.span.range)
                 case .commit(let commits), .draft(let commits):
                     for c in commits {
                         #expect(replay.cells[c.position].state == .masked, "\(label): commit of unmasked \(c.position)")
                         if semiAR { #expect(active?.contains(c.position) == true, "\(label): commit \(c.position) outside block") }
+                        #expect(opened.contains(c.position), "\(label): commit \(c.position) in a block never opened")
                     }
                 case .remask(let remasks):
                     for r in remasks { #expect(replay.cells[r.position].state != .masked, "\(label): remask of masked") }

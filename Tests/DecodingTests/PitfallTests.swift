@@ -93,4 +93,19 @@ import TestSupport
         let eos = (second?.events ?? []).flatMap { event -> [Commit] in if case .commit(let c) = event { c } else { [] } }
         #expect(eos.map(\.token) == [1] && eos.map(\.confidence) == [0])
     }
+
+    @Test("d3LLM early stop: everything after the first end-of-text becomes end-of-text in one force-fill")
+    func d3llmEarlyStop() throws {
+        // Position 3 predicts end-of-text (id 1) with near certainty; every other position is unsure.
+        let predictor = ScriptedPredictor { _, position, _ in position == 3 ? peaked(1, 0.99) : peaked(3, 0.3) }
+        let s = try session("d3llm", ["block_length=4", "kv_cache=false"], predictor, answerLength: 8)
+        #expect(commits(s.step(), .entropy) == [3])
+        let second = try #require(s.step())
+        let fills = second.events.flatMap { event -> [Commit] in if case .forceFill(let c) = event { c } else { [] } }
+        #expect(fills.map(\.position) == [4, 5, 6, 7, 8, 9] && fills.allSatisfy { $0.token == 1 && $0.reason == .eosFill })
+        #expect(commits(second, .globalMinEntropy) == [2])
+        let end = s.run()
+        #expect(end.reason == .earlyStop && s.canvas.isComplete)
+        #expect(end.usefulTokens == 1)
+    }
 }

@@ -10,6 +10,13 @@ import TestSupport
                     setup: SessionSetup(promptTokens: [3, 4], answerLength: 16, seed: seed, recordsTimings: false))
     }
 
+    @Test("Session.decode runs one headless decode")
+    func headless() throws {
+        let (end, canvas) = try Session.decode("d3llm", settings: ["block_length=8"], predictor: SyntheticPredictor(),
+                                               setup: SessionSetup(promptTokens: [3], answerLength: 16, seed: 1))
+        #expect(canvas.isComplete && end.nfe == canvas.forwardCount)
+    }
+
     @Test("useful tokens are cut at the first stop token")
     func usefulTokens() {
         #expect(usefulAnswer([5, 6, 2, 7, 1, 1], stopTokens: [1, 2], maskTokenID: 9) == [5, 6])

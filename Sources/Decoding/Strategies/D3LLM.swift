@@ -109,7 +109,7 @@ public final class D3LLM: ConfigurableDecoder {
         events += forwardEvents
         events.append(logits.predictions(candidates.filter { masked.contains($0) }))
 
-        let commits = select(candidates, logits: logits, rng: &rng)
+        let commits = select(candidates, masked: masked, logits: logits, rng: &rng)
         let fresh = commits.filter { masked.contains($0.position) }
         events.append(.commit(fresh))
         let overwritten = commits.filter { !masked.contains($0.position) }
@@ -224,7 +224,7 @@ public final class D3LLM: ConfigurableDecoder {
 
     // MARK: - Entropy selection (§4.4 steps 6–7, §4.7)
 
-    private func select(_ candidates: [Int], logits: Logits, rng: inout SplitMix64) -> [Commit] {
+    private func select(_ candidates: [Int], masked: Set<Int>, logits: Logits, rng: inout SplitMix64) -> [Commit] {
         let vocabulary = logits.vocabularySize
         var tokens: [Int: Int] = [:], entropies: [Int: Double] = [:], confidences: [Int: Double] = [:]
         for p in candidates {
@@ -253,7 +253,7 @@ public final class D3LLM: ConfigurableDecoder {
         // position with the plain argmax token.
         if let block = blocks.first(where: { $0.full && $0.maskCount > 0 }),
            !commits.contains(where: { block.span.contains($0.position) }),
-           let forced = ranked.first(where: { block.span.contains($0.position) }) {
+           let forced = ranked.first(where: { block.span.contains($0.position) && masked.contains($0.position) }) {
             let p = forced.position
             let token = logits.withRow(p) { gumbelArgmax($0, count: vocabulary, temperature: 0, rng: &rng) }
             let confidence = logits.withRow(p) { lladaConfidence($0, count: vocabulary, token: token) }

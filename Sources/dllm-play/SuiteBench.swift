@@ -1,0 +1,213 @@
+import ArgumentParser
+import Decoding
+import Evaluation
+import Foundation
+import Kernels
+import Modeling
+import Tokenization
+
+/// `dllm-play bench` over a task suite: every decoder at its reference setting (plus an optional
+/// sweep) on the same items and seeds; prints the table, the AUP column and an accuracy-vs-TPF plot.
+struct SuiteBenchOptions: ParsableArguments {
+    @Option(help: "HF checkpoint folder (default: the embedded model).")
+    var model = "Models/llada-mini"
+    @Option(help: "Suite: a .jsonl file, a folder of them, or a name in suites/ (e.g. addition). Default: every shipped suite.")
+    var suite = "suites"
+    @Option(help: "Comma-separated decoder ids (default: every decoder for the model's family).")
+    var decoders: String?
+    @Option(help: "A parameter sweep, key=v1,v2,... (e.g. threshold=0.5,0.7,0.9), run for every decoder that has the key.")
+    var sweep: String?
+    @Option(help: "Items per task (the first N of each task in the suite).")
+    var limit = 6
+    @Option(name: .customLong("gen-length"), help: "Answer canvas length (default: the model's generation_config.json gen_length, else 64).")
+    var genLength: Int?
+    @Option(help: "Seed of the first item; item i decodes with seed + i.")
+    var seed: UInt64 = 0
+    @Option(help: "Write the full report (summaries, AUP, every item) as JSON.")
+    var json: String?
+    @Option(help: "Write one CSV line per setting.")
+    var csv: String?
+}
+
+enum SuiteBench {
+    static func run(_ options: SuiteBenchOptions) throws {
+        let directory = Run.locate(options.model)
+        let predictor: TransformerModel
+        let tokenizer: Tokenizer
+        do {
+            predictor = try TransformerModel.load(directory: directory)
+            tokenizer = try Tokenizer.load(from: directory)
+        } catch { throw fail("cannot load model \(directory.path): \(error)") }
+
+        let suiteURL = locateSuite(options.suite)
+        let suite: TaskSuite
+        do { suite = try TaskSuite.load(from: suiteURL) } catch { throw fail(error.description) }
+        guard options.limit > 0 else { throw fail("--limit must be at least 1") }
+        let items = firstItemsPerTask(suite.items, limit: options.limit)
+
+        let family = predictor.descriptor.family
+        let decoderIDs = options.decoders.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            ?? defaultDecoders(for: family)
+        for id in decoderIDs where !DecoderRegistry.ids.contains(id) {
+            throw fail("unknown decoder '\(id)'; valid: \(DecoderRegistry.ids.joined(separator: ", "))")
+        }
+        let sweep = try options.sweep.map(parseSweep)
+        let settings = BenchRunner.settings(decoders: decoderIDs, sweep: sweep) { decoder, key in
+            (try? DecoderRegistry.entry(decoder))?.parameters.contains { $0.key == key } ?? false
+        }
+        let genLength = options.genLength ?? GenerationDefaults.read(directory).genLength ?? 64
+        guard genLength > 0 else { throw fail("--gen-length must be at least 1") }
+        // Validate every setting before spending minutes on the first ones.
+        for setting in settings {
+            do { _ = try DecoderRegistry.make(setting.decoder, settings: arguments(for: setting, genLength: genLength)) } catch {
+                throw fail("\(setting.label): \(error.description)")
+            }
+        }
+
+        let chat = ChatTemplate(modelType: family.rawValue, instruct: true)
+        var prompts: [String: [Int]] = [:]
+        for item in items {
+            do { prompts[item.id] = try tokenizer.encodeChat(user: item.prompt, template: chat) } catch { throw fail("\(item.id): \(error)") }
+        }
+        let interrupt = InterruptFlag()
+        print("bench: \(items.count) items from \(suite.name) × \(settings.count) settings, gen length \(genLength), seed \(options.seed) — \(BLASRuntime.summary)")
+        print("  reference settings at this gen length: " + adjustments(genLength: genLength))
+        let runner = BenchRunner(settings: settings, items: items, seed: options.seed)
+        let report = try runner.run(suite: suite.name, model: predictor.descriptor.name, machine: BLASRuntime.summary, decode: { setting, item, seed in
+            let setup = SessionSetup(promptTokens: prompts[item.id] ?? [], promptText: item.prompt, answerLength: genLength, seed: seed,
+                                     detokenize: { tokenizer.decode($0, skipSpecialTokens: true) })
+            let start = DispatchTime.now().uptimeNanoseconds
+            let (end, _) = try Session.decode(setting.decoder, settings: arguments(for: setting, genLength: genLength),
+                                              predictor: predictor, setup: setup)
+            if end.reason == .error { throw fail("\(setting.label) on \(item.id): \(end.message ?? "decode failed")") }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds)
+        }, progress: { done, total, setting in
+            ProgressBar.draw(done: done, total: total, label: setting.label)
+        }, isCancelled: { interrupt.isSet })
+        ProgressBar.finish()
+        if !report.complete { print("interrupted: showing the \(report.summaries.count) setting(s) that finished") }
+        print(report.table())
+        print()
+        print(ScatterPlot.render(report))
+        try write(report, json: options.json, csv: options.csv)
+    }
+
+    /// The reference setting made to fit the canvas: decoders with a step budget take one token per
+    /// step (steps = gen length); block lengths longer than the canvas shrink to it.
+    static func arguments(for setting: BenchSetting, genLength: Int) -> [String] {
+        var values = setting.overrides
+        let parameters = (try? DecoderRegistry.entry(setting.decoder))?.parameters ?? []
+        for p in parameters {
+            guard values[p.key] == nil else { continue }
+            if p.key == "steps", p.defaultValue != "0" { values["steps"] = "\(genLength)" }
+            if p.key == "block_length", let block = Int(p.defaultValue), block > genLength || genLength % block != 0 {
+                values["block_length"] = "\(genLength)"
+            }
+        }
+        return values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    static func adjustments(genLength: Int) -> String {
+        DecoderRegistry.ids.compactMap { id in
+            let args = arguments(for: BenchSetting(decoder: id), genLength: genLength)
+            return args.isEmpty ? nil : "\(id) \(args.joined(separator: " "))"
+        }.joined(separator: "; ")
+    }
+
+    static func defaultDecoders(for family: ModelDescriptor.Family) -> [String] {
+        switch family {
+        case .llada: ["llada", "fast-dllm", "d3llm", "wino", "r2", "dparallel", "prophet"]
+        case .dream: ["dream", "fast-dllm", "d3llm", "r2", "dparallel", "prophet"]
+        }
+    }
+
+    static func firstItemsPerTask(_ items: [TaskItem], limit: Int) -> [TaskItem] {
+        var counts: [String: Int] = [:]
+        return items.filter { item in
+            counts[item.task, default: 0] += 1
+            return counts[item.task]! <= limit
+        }
+    }
+
+    static func parseSweep(_ text: String) throws -> (key: String, values: [String]) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw fail("--sweep expects key=v1,v2,... (got '\(text)')")
+        }
+        let values = text[text.index(after: equals)...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !values.isEmpty else { throw fail("--sweep '\(text)' names no values") }
+        return (String(text[..<equals]), values)
+    }
+
+    static func locateSuite(_ name: String) -> URL {
+        let direct = URL(fileURLWithPath: name)
+        if FileManager.default.fileExists(atPath: direct.path) { return direct }
+        for candidate in ["suites/\(name).jsonl", "suites/\(name)", name] {
+            let url = Run.locate(candidate)
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        return direct
+    }
+
+    static func write(_ report: BenchReport, json: String?, csv: String?) throws {
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do { try encoder.encode(report).write(to: URL(fileURLWithPath: json)) } catch { throw fail("cannot write \(json): \(error)") }
+            print("wrote \(json)")
+        }
+        if let csv {
+            do { try report.csv().write(toFile: csv, atomically: true, encoding: .utf8) } catch { throw fail("cannot write \(csv): \(error)") }
+            print("wrote \(csv)")
+        }
+    }
+
+    static func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("dllm-play bench: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+}
+
+/// The recommended decoding defaults a checkpoint ships in generation_config.json.
+struct GenerationDefaults: Decodable {
+    var genLength: Int?
+    enum CodingKeys: String, CodingKey { case genLength = "gen_length" }
+
+    static func read(_ directory: URL) -> GenerationDefaults {
+        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("generation_config.json").path),
+              let defaults = try? JSONDecoder().decode(GenerationDefaults.self, from: data) else { return GenerationDefaults() }
+        return defaults
+    }
+}
+
+/// Set by SIGINT so a bench stops between decodes and keeps what it finished.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+    private let source: DispatchSourceSignal
+
+    init() {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.resume()
+        source.setEventHandler { [weak self] in self?.raise() }
+    }
+
+    private func raise() { lock.lock(); set = true; lock.unlock() }
+
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
+}
+
+/// A one-line progress bar on standard error (only when it is a terminal).
+enum ProgressBar {
+    static func draw(done: Int, total: Int, label: String) {
+        guard isatty(STDERR_FILENO) == 1, total > 0 else { return }
+        let width = 30, filled = width * done / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total) \(label.prefix(40))\u{1B}[K".utf8))
+    }
+
+    static func finish() {
+        if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
