@@ -111,15 +111,17 @@ public struct Playground: Sendable {
             if state.playing && state.viewedStep >= state.totalSteps { state.following = true }
             return state.isLive ? [.control(state.playing ? .resume : .pause, lane: nil)] : []
         case .stepForward:
+            // A single step pauses playback, and a live decode with it.
+            let pause: [PlaygroundEffect] = state.isLive && state.playing ? [.control(.pause, lane: nil)] : []
             state.playing = false
             if state.viewedStep < state.totalSteps {
                 state.viewedStep += 1
                 state.following = state.viewedStep >= state.totalSteps
-                return []
+                return pause
             }
             guard state.isLive else { return [] }
             showNextArrival = true
-            return [.control(.singleStep, lane: nil)]
+            return pause + [.control(.singleStep, lane: nil)]
         case .stepBack:
             state.playing = false
             state.viewedStep = max(0, state.viewedStep - 1)

@@ -111,6 +111,7 @@ import Testing
         var live = Self.loaded(isLive: true)
         live.tick(now: 0)
         live.tick(now: 100)
+        #expect(live.handle(.character("."), size: Self.size) == [.control(.pause, lane: nil), .control(.singleStep, lane: nil)])
         #expect(live.handle(.character("."), size: Self.size) == [.control(.singleStep, lane: nil)])
     }
 
