@@ -7,8 +7,10 @@ public enum SourceUpdate: Sendable, Equatable {
     case start(TrajectoryHeader)
     case step(StepRecord)
     case end(EndRecord)
-    /// Something the status line should show (where a stream stopped, a saved file).
+    /// Something the status line should show until the next key (a restart, a rejected value).
     case note(String)
+    /// The input ended early (a cut-off file, a bad line): shown for as long as the lane is.
+    case stopped(String)
     /// The source cannot go on; the text says why.
     case failed(String)
 }
@@ -61,7 +63,7 @@ public final class RecordedSource: PlaybackSource {
         self.label = label
         pending = [.start(trajectory.header)] + trajectory.steps.map { .step($0) }
         if let end = trajectory.end { pending.append(.end(end)) }
-        if let note = trajectory.note { pending.append(.note(note)) }
+        if let note = trajectory.note { pending.append(.stopped(note)) }
     }
 
     public func drain() -> [SourceUpdate] {
@@ -88,7 +90,7 @@ public final class StreamedSource: PlaybackSource {
             case .line(.header(let header)): .start(header)
             case .line(.step(let step)): .step(step)
             case .line(.end(let end)): .end(end)
-            case .note(let note): .note(note)
+            case .note(let note): .stopped(note)
             case .failed(let reason): .failed(reason)
             case .closed: nil
             }

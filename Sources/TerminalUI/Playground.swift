@@ -55,8 +55,13 @@ public struct Playground: Sendable {
                 state.lanes[lane].replay.finish(end)
             case .note(let note):
                 addNote(note)
+                state.message = note
+            case .stopped(let note):
+                addNote(note)
+                if lane < state.lanes.count { state.lanes[lane].replay.stop(note) }
             case .failed(let reason):
                 addNote(reason)
+                state.message = reason
             }
         }
     }

@@ -31,7 +31,8 @@ public struct PlaygroundState: Sendable {
     public var showHelp = false
     public var histogram = HistogramMetric.confidence
     public var selectedParameter = 0
-    /// A transient status message, and notes that stay (where a stream stopped).
+    /// The status line's message until the next key, and every note received (the newest shows
+    /// while no trajectory has arrived).
     public var message: String?
     public var notes: [String] = []
     public var sourceLabel = ""

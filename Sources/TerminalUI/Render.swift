@@ -127,7 +127,7 @@ private func drawStatusLine(_ state: PlaygroundState, keyMap: KeyMap, into scree
         screen.put("█", x: after, y: y, foreground: .status, background: .statusBar)
         return
     }
-    if let message = state.message ?? state.notes.last {
+    if let message = state.message ?? state.lanes.lazy.compactMap(\.replay.note).first {
         screen.put(" " + message, x: 0, y: y, foreground: .warning, background: .statusBar)
         return
     }

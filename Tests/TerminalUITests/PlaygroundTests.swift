@@ -188,3 +188,23 @@ import Testing
         #expect(live.handle(.character("]"), size: PlaygroundTests.size) == [.control(.setParameter(key: "block_length", value: "16"), lane: 0)])
     }
 }
+
+@Suite struct PlaygroundNoteTests {
+    @Test("where a cut-off file stopped stays on the status line; a live note goes with the next key")
+    func notes() throws {
+        let data = try TrajectoryReader.encode(SampleTrajectory.trajectory())
+        let cut = try TrajectoryReader.read(data: data.prefix(data.count - 40), source: "cut.jsonl")
+        var replay = Playground(sourceLabel: "replay", isLive: false)
+        replay.receive(RecordedSource(trajectory: cut, label: "cut.jsonl").drain(), lane: 0)
+        _ = replay.handle(.character("g"), size: PlaygroundTests.size)
+        let screen = render(replay.state, theme: .builtIn, size: PlaygroundTests.size)
+        #expect(screen.lines[23].contains("stopped at line"), "\(screen.lines[23])")
+        #expect(replay.state.totalSteps == 7 && !replay.state.isFinished)
+
+        var live = PlaygroundTests.loaded(isLive: true)
+        live.receive([.note("restarted with seed 5")], lane: 0)
+        #expect(render(live.state, theme: .builtIn, size: PlaygroundTests.size).lines[23].contains("restarted with seed 5"))
+        _ = live.handle(.character("t"), size: PlaygroundTests.size)
+        #expect(render(live.state, theme: .builtIn, size: PlaygroundTests.size).lines[23].contains("play/pause"))
+    }
+}
