@@ -30,3 +30,59 @@ static inline int dp_key_npage(void) { return KEY_NPAGE; }
 static inline int dp_key_ppage(void) { return KEY_PPAGE; }
 static inline int dp_ok(void) { return OK; }
 static inline int dp_err(void) { return ERR; }
+static inline int dp_key_btab(void) { return KEY_BTAB; }
+static inline int dp_key_dc(void) { return KEY_DC; }
+
+// Calls that are macros in some ncurses builds, on stdscr.
+static inline int dp_getch(void) { return wgetch(stdscr); }
+static inline void dp_timeout(int milliseconds) { wtimeout(stdscr, milliseconds); }
+static inline int dp_keypad(int on) { return keypad(stdscr, on ? TRUE : FALSE); }
+static inline int dp_put(int y, int x, const char *text) { return mvwaddstr(stdscr, y, x, text); }
+static inline int dp_attr_set(int attributes, int pair) { return wattr_set(stdscr, (attr_t)attributes, (short)pair, NULL); }
+static inline int dp_refresh(void) { return wrefresh(stdscr); }
+static inline int dp_erase(void) { return werase(stdscr); }
+static inline int dp_clearok(void) { return clearok(stdscr, TRUE); }
+static inline int dp_cols(void) { return COLS; }
+static inline int dp_lines(void) { return LINES; }
+static inline int dp_colors(void) { return COLORS; }
+static inline int dp_color_pairs(void) { return COLOR_PAIRS; }
+
+// SIGINT and SIGTERM: the one piece of process-wide mutable state in the program. A signal handler
+// can only set a flag; the UI loop takes it between key polls and shuts down in order, restoring
+// the terminal. Installed before initscr so ncurses leaves these two signals to us.
+#include <signal.h>
+#include <string.h>
+static volatile sig_atomic_t dp_pending_signal = 0;
+static void dp_on_signal(int signal_number) { dp_pending_signal = signal_number; }
+static inline void dp_install_signal_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = dp_on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+}
+static inline int dp_take_signal(void) {
+    int signal_number = dp_pending_signal;
+    dp_pending_signal = 0;
+    return signal_number;
+}
+
+// A crash (a Swift trap is SIGILL or SIGTRAP) must not leave the terminal in curses mode: leave it,
+// then let the signal take its default course. endwin is what ncurses' own handlers call.
+static void dp_on_crash(int signal_number) {
+    endwin();
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+static inline void dp_install_crash_handlers(void) {
+    int signals[] = {SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE};
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = dp_on_crash;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(signals[i], &action, NULL);
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A whole trajectory read from a file or a finished stream.
+public struct Trajectory: Sendable, Equatable {
+    public var header: TrajectoryHeader
+    public var steps: [StepRecord]
+    public var end: EndRecord?
+    /// Where and why reading stopped early, if it did.
+    public var note: String?
+
+    public init(header: TrajectoryHeader, steps: [StepRecord] = [], end: EndRecord? = nil, note: String? = nil) {
+        self.header = header
+        self.steps = steps
+        self.end = end
+        self.note = note
+    }
+}
+
+/// Reads trajectories written by `TrajectoryWriter`.
+public enum TrajectoryReader {
+    public static func read(path: String) throws -> Trajectory {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TrajectoryError(source: path, line: 0, expected: "a readable file", found: "nothing could be read")
+        }
+        return try read(data: data, source: path)
+    }
+
+    public static func read(data: Data, source: String) throws(TrajectoryError) -> Trajectory {
+        var parser = TrajectoryParser(source: source)
+        var splitter = LineSplitter()
+        var builder = TrajectoryBuilder()
+        for line in splitter.append(data) {
+            builder.take(try parser.parse(line: line))
+        }
+        if let last = splitter.finish() {
+            builder.take(try parser.parse(line: last, isFinal: true))
+        }
+        guard let header = parser.header else {
+            throw TrajectoryError(source: source, line: 1, expected: "a \(TrajectoryHeader.formatName) header line", found: "an empty input")
+        }
+        return Trajectory(header: header, steps: builder.steps, end: builder.end, note: parser.stopNote)
+    }
+
+    /// Encodes a trajectory as JSON Lines text (the same bytes `TrajectoryWriter` produces).
+    public static func encode(_ trajectory: Trajectory) throws -> Data {
+        let encoder = TrajectoryCoding.makeEncoder()
+        var data = Data()
+        func line<T: Encodable>(_ value: T) throws {
+            data.append(try encoder.encode(value))
+            data.append(0x0A)
+        }
+        try line(trajectory.header)
+        for step in trajectory.steps { try line(step) }
+        if let end = trajectory.end { try line(end) }
+        return data
+    }
+}
+
+private struct TrajectoryBuilder {
+    var steps: [StepRecord] = []
+    var end: EndRecord?
+
+    mutating func take(_ line: TrajectoryLine?) {
+        switch line {
+        case .step(let step): steps.append(step)
+        case .end(let record): end = record
+        case .header, nil: break
+        }
+    }
+}

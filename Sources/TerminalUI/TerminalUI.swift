@@ -1,1 +1,0 @@
-// TerminalUI: pure rendering to a Screen, key map, themes, and the ncurses backend.

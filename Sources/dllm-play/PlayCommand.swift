@@ -1,0 +1,128 @@
+import ArgumentParser
+import Decoding
+import Foundation
+import Modeling
+import Recording
+import TerminalUI
+import Tokenization
+
+/// `dllm-play play` (the default command): the playground on a live decode.
+struct PlayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "play",
+        abstract: "The playground: watch a decoder fill the canvas, live, and steer it.")
+
+    @Option(help: "HF checkpoint folder (default: Models/llada-mini).")
+    var model = "Models/llada-mini"
+    @Option(help: "Decoder id (see `dllm-play decoders`).")
+    var decoder = "fast-dllm"
+    @Option(help: "The user message.")
+    var prompt = "Write a short poem about the sea."
+    @Option(name: .customLong("set"), help: "A decoder parameter, key=value (repeatable).")
+    var settings: [String] = []
+    @Option(help: "RNG seed.")
+    var seed: UInt64 = 0
+    @Option(name: .customLong("gen-length"), help: "Answer canvas length in tokens.")
+    var genLength = 64
+    @Option(help: "Prompt layout: chat (the model's instruct template) or raw.")
+    var template = "chat"
+    @Option(help: "Write the trajectory as JSON Lines to FILE as it is decoded (- for standard output, with --plain).")
+    var record: String?
+    @Option(help: "A second decoder to run side by side on the same prompt and seed.")
+    var compare: String?
+    @Flag(help: "Start paused (step with . or resume with space).")
+    var paused = false
+    @OptionGroup var display: DisplayOptions
+
+    func run() throws {
+        guard genLength > 0 else { throw ValidationError("--gen-length must be at least 1") }
+        guard ["chat", "raw"].contains(template) else { throw ValidationError("invalid --template '\(template)'; valid: chat, raw") }
+        for id in [decoder] + (compare.map { [$0] } ?? []) {
+            do { _ = try DecoderRegistry.entry(id) } catch { throw ValidationError(error.description) }
+        }
+        let first = LiveConfiguration(decoder: decoder, settings: settings, prompt: prompt, seed: seed)
+        if display.wantsPlain {
+            try runPlain(first)
+            return
+        }
+        var sources: [any PlaybackSource] = [
+            try LiveSource(label: "live", configuration: first, paused: paused, recordPath: record, makeSession: try sessionFactory()),
+        ]
+        if let compare {
+            let second = LiveConfiguration(decoder: compare, settings: [], prompt: prompt, seed: seed)
+            let secondRecord = record.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-\(compare).jsonl" }
+            sources.append(try LiveSource(label: "live", configuration: second, paused: paused, recordPath: secondRecord,
+                                          makeSession: try sessionFactory()))
+        }
+        try PlaygroundLauncher.runUI(sources: sources, label: "live", isLive: true, decoders: DecoderRegistry.ids,
+                                     parameterChoices: Self.parameterChoices(), startPaused: paused, display: display)
+    }
+
+    /// Valid values of every choice parameter of every decoder ("one of: a, b"), by key.
+    static func parameterChoices() -> [String: [String]] {
+        var choices: [String: [String]] = [:]
+        for entry in DecoderRegistry.entries {
+            for parameter in entry.parameters where parameter.valid.hasPrefix("one of: ") {
+                choices[parameter.key] = parameter.valid.dropFirst("one of: ".count).components(separatedBy: ", ")
+            }
+        }
+        return choices
+    }
+
+    /// Loads the model and tokenizer once and returns a closure that builds sessions on them.
+    /// Each lane gets its own model instance (a model's cache belongs to one decode thread).
+    private func sessionFactory() throws -> (LiveConfiguration) throws -> Session {
+        let directory = Run.locate(model)
+        let predictor: TransformerModel
+        let tokenizer: Tokenizer
+        do {
+            predictor = try TransformerModel.load(directory: directory)
+            tokenizer = try Tokenizer.load(from: directory)
+        } catch {
+            throw PlaygroundLauncher.fail("cannot load model \(directory.path): \(error)\n(no model? `dllm-play replay FILE` needs none)")
+        }
+        let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: template == "chat")
+        let answerLength = genLength
+        return { configuration in
+            let decoder = try DecoderRegistry.make(configuration.decoder, settings: configuration.settings)
+            let promptTokens = try tokenizer.encodeChat(user: configuration.prompt, template: chat)
+            let setup = SessionSetup(
+                promptTokens: promptTokens, promptText: configuration.prompt, answerLength: answerLength, seed: configuration.seed,
+                tokenizer: URL(fileURLWithPath: tokenizer.file).lastPathComponent,
+                tokenText: { tokenizer.displayPiece(for: $0) },
+                detokenize: { tokenizer.decode($0, skipSpecialTokens: true) },
+                writer: "dllm-play \(DllmPlay.versionNumber)")
+            return try Session(decoder: decoder, predictor: predictor, setup: setup)
+        }
+    }
+
+    /// No terminal: decode on this thread, one line per step, then the answer.
+    private func runPlain(_ configuration: LiveConfiguration) throws {
+        let session: Session
+        do { session = try sessionFactory()(configuration) } catch let error as ExitCode { throw error } catch {
+            throw PlaygroundLauncher.fail("\(error)")
+        }
+        let writer = try record.map { try TrajectoryWriter(path: $0) }
+        var replay: Replay?
+        session.addConsumer { output in
+            switch output {
+            case .header(let header):
+                try? writer?.write(header)
+                replay = Replay(header: header)
+                if writer == nil || self.record != "-" { print("\(header.decoder) on \(header.model.name), seed \(header.seed), prompt: \(PlaygroundLauncher.oneLine(header.promptText))") }
+            case .step(let step):
+                try? writer?.write(step)
+                replay?.append(step)
+                if self.record != "-", let canvas = replay?.latest { print(PlainReport.line(for: step, canvas: canvas)) }
+            case .end(let end):
+                try? writer?.write(end)
+                replay?.finish(end)
+            }
+        }
+        let end = session.run()
+        if record != "-", let replay {
+            print(PlainReport.summary(replay))
+            print(end.answerText)
+        }
+    }
+}

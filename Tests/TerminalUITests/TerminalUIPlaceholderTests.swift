@@ -1,4 +1,0 @@
-import TerminalUI
-import Testing
-
-@Test func TerminalUIModuleBuilds() { #expect(Bool(true)) }
