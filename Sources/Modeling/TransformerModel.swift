@@ -17,19 +17,21 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
     var rotary: RotaryTable
 
     /// Largest tile of 16-bit weights widened at once (floats): 32 Mi floats = 128 MiB.
-    static let widenTileLimit = 32 << 20
+    public static let widenTileLimit = 32 << 20
 
     /// Loads an HF checkpoint folder: config.json, safetensors (single or sharded), special ids
     /// from config.json / generation_config.json / tokenizer.json.
-    public static func load(directory: URL) throws -> TransformerModel {
+    /// `widenTileFloats` caps the scratch that 16-bit weights are widened into (default 128 MiB).
+    public static func load(directory: URL, widenTileFloats: Int = widenTileLimit) throws -> TransformerModel {
         let config = try ModelConfig.load(directory: directory)
         let checkpoint = try Checkpoint(directory: directory)
         let special = try SpecialTokens.read(directory: directory, config: config)
         return try TransformerModel(config: config, checkpoint: checkpoint, special: special,
-                                    name: directory.standardizedFileURL.lastPathComponent)
+                                    name: directory.standardizedFileURL.lastPathComponent, widenTileFloats: widenTileFloats)
     }
 
-    public init(config: ModelConfig, checkpoint: Checkpoint, special: SpecialTokens, name: String) throws {
+    public init(config: ModelConfig, checkpoint: Checkpoint, special: SpecialTokens, name: String,
+                widenTileFloats: Int = widenTileLimit) throws {
         let weights = try ModelWeights(checkpoint: checkpoint, config: config)
         self.config = config
         self.weights = weights
@@ -43,7 +45,7 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
         // 16-bit (or misaligned f32) weights are widened through the scratch; aligned f32 is used in place.
         let needsScratch = checkpoint.tensors.values.contains { $0.dtype != .f32 || Int(bitPattern: $0.bytes) % 4 != 0 }
         let largest = max(config.hiddenSize * config.intermediateSize, config.hiddenSize * config.hiddenSize)
-        scratch = WidenScratch(capacity: needsScratch ? min(max(largest, config.hiddenSize), Self.widenTileLimit) : config.hiddenSize)
+        scratch = WidenScratch(capacity: needsScratch ? min(max(largest, config.hiddenSize), widenTileFloats) : config.hiddenSize)
         rotary = RotaryTable(headDim: config.headDim, theta: config.ropeTheta,
                              maxPositions: min(config.maxSequenceLength, 4096))
     }

@@ -88,3 +88,28 @@ let parityRTol: Float = 1e-4, parityATol: Float = 1e-5
         #expect(a.descriptor.weightsHash.count == 16)
     }
 }
+
+@Suite struct WideningTests {
+    /// A scratch of 100 floats widens the bf16 matrices two rows at a time (d 48, MLP 80): the
+    /// tiled path must give the same logits as the golden file.
+    @Test func bf16WeightsWidenedInSmallTilesStillMatch() throws {
+        let directory = modelFixtures.appendingPathComponent("llada-tiny-bf16")
+        let model = try TransformerModel.load(directory: directory, widenTileFloats: 100)
+        let golden = try GoldenFile.load(directory)
+        let full = try #require(golden.cases.first { $0.name == "full" })
+        let result = try model.forward(ForwardRequest(tokens: full.tokens, positions: full.positions))
+        #expect(mismatch(result.logits, full.logits, rtol: parityRTol, atol: parityATol) == nil)
+    }
+
+    @Test func randomModelRunsAndIsSeeded() throws {
+        let config = ModelConfig(family: .dream, hiddenSize: 32, layerCount: 1, headCount: 4, kvHeadCount: 2,
+                                 intermediateSize: 48, vocabularySize: 50, ropeTheta: 10_000, rmsNormEpsilon: 1e-6,
+                                 maxSequenceLength: 64, tiedEmbeddings: true, qkvBias: true)
+        let a = try TransformerModel.random(config: config, seed: 5)
+        let b = try TransformerModel.random(config: config, seed: 5)
+        let request = ForwardRequest.full([1, 2, 3, 4])
+        #expect(try a.forward(request).logits == b.forward(request).logits)
+        #expect(a.descriptor.weightsHash == b.descriptor.weightsHash)
+        #expect(a.parameterCount == 50 * 32 + 32 + (2 * 32 + 2 * 32 * 32 + 2 * 16 * 32 + 3 * 32 * 48 + 32 + 2 * 16))
+    }
+}
