@@ -69,8 +69,9 @@ extension TransformerModel {
         return ForwardResult(logits: logits, rows: rows, vocabularySize: vocabulary, cache: request.cache, seconds: seconds)
     }
 
-    /// Keys in attention order for this cache use (the fresh K/V of `.window` and `.build` are
-    /// written to the cache first, by `storeFresh` ordering below).
+    /// Keys in attention order for this cache use. `.window` writes the fresh K/V into its cache
+    /// rows first and attends to the whole cache; `.build` and `.extend` store them afterwards
+    /// (`storeFresh`).
     private func keySegments(_ use: CacheUse, layer: Int, fresh: KeyValueSegment) -> [KeyValueSegment] {
         switch use {
         case .none, .build:
