@@ -47,9 +47,12 @@ static inline int dp_lines(void) { return LINES; }
 static inline int dp_colors(void) { return COLORS; }
 static inline int dp_color_pairs(void) { return COLOR_PAIRS; }
 
-// SIGINT and SIGTERM: the one piece of process-wide mutable state in the program. A signal handler
-// can only set a flag; the UI loop takes it between key polls and shuts down in order, restoring
-// the terminal. Installed before initscr so ncurses leaves these two signals to us.
+// SIGINT, SIGTERM and SIGHUP: the one piece of process-wide mutable state in the program. A signal
+// handler can only set a flag; the UI loop takes it between key polls and shuts down in order,
+// restoring the terminal. Installed before initscr so ncurses leaves these signals to us. The
+// signals are also unblocked: a parent may hand us a mask that blocks them (seen under some
+// process supervisors and in tmux servers started from them), and a blocked SIGHUP would leave a
+// UI whose terminal is gone running forever.
 #include <signal.h>
 #include <string.h>
 static volatile sig_atomic_t dp_pending_signal = 0;
@@ -61,6 +64,13 @@ static inline void dp_install_signal_handlers(void) {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGINT);
+    sigaddset(&wanted, SIGTERM);
+    sigaddset(&wanted, SIGHUP);
+    sigprocmask(SIG_UNBLOCK, &wanted, NULL);
 }
 static inline int dp_take_signal(void) {
     int signal_number = dp_pending_signal;
@@ -85,4 +95,8 @@ static inline void dp_install_crash_handlers(void) {
         action.sa_flags = SA_RESETHAND;
         sigaction(signals[i], &action, NULL);
     }
+    sigset_t crashes;
+    sigemptyset(&crashes);
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaddset(&crashes, signals[i]);
+    sigprocmask(SIG_UNBLOCK, &crashes, NULL);
 }
