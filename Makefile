@@ -11,7 +11,7 @@ ifeq ($(origin OPENBLAS_CORETYPE),undefined)
   endif
 endif
 
-.PHONY: run test deps release bench-kernels bench-engine bench-tokenizer clean
+.PHONY: bench run test deps release bench-kernels bench-engine bench-tokenizer clean
 
 deps:
 	@./scripts/install-deps
@@ -24,6 +24,9 @@ run: release
 
 test: deps
 	$(SWIFT) test
+
+bench: release
+	$(BIN) bench
 
 bench-kernels: release
 	$(BIN) bench --kernels

@@ -4,7 +4,12 @@ import Kernels
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks: the sgemm ceiling (--kernels) and the engine's forward pass (--engine).")
+        abstract: "Decoders on a task suite (accuracy, NFE, TPF, tokens/s, AUP); or --kernels, --engine.",
+        discussion: """
+            With no --kernels/--engine: every decoder at its reference setting (and along --sweep) on the \
+            suite's first --limit items of each task, with fixed seeds; prints the table, AUP and a plot of \
+            accuracy against tokens per forward. Ctrl-C keeps the settings finished so far.
+            """)
 
     @Flag(help: "Print sgemm GFLOP/s for the shapes of the embedded model and of LLaDA-8B.")
     var kernels = false
@@ -12,8 +17,11 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time forward passes of the embedded model and of a random 1B-shaped LLaDA model.")
     var engine = false
 
-    @Option(help: "The embedded model's folder (for --engine).")
+    @Option(help: "HF checkpoint folder (default: the embedded model).")
     var model = "Models/llada-mini"
+
+    @OptionGroup(title: "Suite bench")
+    var suite: SuiteBenchOptions
 
     @Option(help: "Timed runs per pass (the median is reported).")
     var runs = 5
@@ -22,9 +30,7 @@ struct Bench: ParsableCommand {
     var skipRandom = false
 
     func run() throws {
-        guard kernels || engine else {
-            throw ValidationError("choose what to benchmark: --kernels, --engine")
-        }
+        guard kernels || engine else { return try SuiteBench.run(suite, model: model) }
         if kernels { runKernels() }
         if engine { try EngineBench.run(embeddedDirectory: model, runs: runs, skipRandom: skipRandom) }
     }

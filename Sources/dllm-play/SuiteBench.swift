@@ -9,8 +9,6 @@ import Tokenization
 /// `dllm-play bench` over a task suite: every decoder at its reference setting (plus an optional
 /// sweep) on the same items and seeds; prints the table, the AUP column and an accuracy-vs-TPF plot.
 struct SuiteBenchOptions: ParsableArguments {
-    @Option(help: "HF checkpoint folder (default: the embedded model).")
-    var model = "Models/llada-mini"
     @Option(help: "Suite: a .jsonl file, a folder of them, or a name in suites/ (e.g. addition). Default: every shipped suite.")
     var suite = "suites"
     @Option(help: "Comma-separated decoder ids (default: every decoder for the model's family).")
@@ -21,6 +19,8 @@ struct SuiteBenchOptions: ParsableArguments {
     var limit = 6
     @Option(name: .customLong("gen-length"), help: "Answer canvas length (default: the model's generation_config.json gen_length, else 64).")
     var genLength: Int?
+    @Option(help: "Prompt layout: chat (the model's instruct template) or raw.")
+    var template = "chat"
     @Option(help: "Seed of the first item; item i decodes with seed + i.")
     var seed: UInt64 = 0
     @Option(help: "Write the full report (summaries, AUP, every item) as JSON.")
@@ -30,8 +30,8 @@ struct SuiteBenchOptions: ParsableArguments {
 }
 
 enum SuiteBench {
-    static func run(_ options: SuiteBenchOptions) throws {
-        let directory = Run.locate(options.model)
+    static func run(_ options: SuiteBenchOptions, model: String) throws {
+        let directory = Run.locate(model)
         let predictor: TransformerModel
         let tokenizer: Tokenizer
         do {
@@ -64,7 +64,8 @@ enum SuiteBench {
             }
         }
 
-        let chat = ChatTemplate(modelType: family.rawValue, instruct: true)
+        guard ["chat", "raw"].contains(options.template) else { throw fail("invalid --template '\(options.template)'; valid: chat, raw") }
+        let chat = ChatTemplate(modelType: family.rawValue, instruct: options.template == "chat")
         var prompts: [String: [Int]] = [:]
         for item in items {
             do { prompts[item.id] = try tokenizer.encodeChat(user: item.prompt, template: chat) } catch { throw fail("\(item.id): \(error)") }
