@@ -142,8 +142,8 @@ import Testing
             return
         }
         kill(pid, signal)
-        let after = try terminal.wait(15) { $0.split(separator: "\n").contains { $0.hasPrefix("EXIT=") } }
-        #expect(after.split(separator: "\n").contains { $0.hasPrefix("EXIT=\(status)") }, "expected exit status \(status):\n\(after)")
+        let after = try terminal.wait(15) { Self.exitStatus(in: $0) != nil }
+        #expect(Self.exitStatus(in: after) == status, "expected exit status \(status):\n\(after)")
         #expect(!after.contains("─ canvas ·"))
     }
 
@@ -231,8 +231,17 @@ import Testing
         let running = try terminal.wait { $0.contains("─ canvas ·") }
         #expect(running.contains("─ canvas ·"), "UI did not start:\n\(running)")
         try terminal.keys("C-c")
-        let after = try terminal.wait(15) { $0.split(separator: "\n").contains { $0.hasPrefix("EXIT=") } }
-        #expect(after.split(separator: "\n").contains { $0.hasPrefix("EXIT=130") }, "expected exit status 130 after Ctrl-C:\n\(after)")
+        let after = try terminal.wait(15) { Self.exitStatus(in: $0) != nil }
+        #expect(Self.exitStatus(in: after) == 130, "expected exit status 130 after Ctrl-C:\n\(after)")
         #expect(!after.contains("─ canvas ·"))
+    }
+
+    /// The status printed by `echo EXIT=$?` once the command ended. The command line itself may
+    /// wrap so that a screen line starts with the literal "EXIT=$?", which must not count.
+    static func exitStatus(in screen: String) -> Int? {
+        for line in screen.split(separator: "\n") where line.hasPrefix("EXIT=") {
+            if let status = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) { return status }
+        }
+        return nil
     }
 }
