@@ -1,0 +1,155 @@
+"""LLaDA baseline decoding (low-confidence remasking, temperature 0) and suite scoring.
+
+Usage: python -m training.eval [--model Models/llada-mini] [--limit N]
+"""
+import argparse
+import json
+import os
+import re
+import time
+
+import torch
+
+from .common import EOS, EOT, MASK, MODEL_DIR, SUITES_DIR, chat_prompt
+
+
+def transfer_schedule(m, steps):
+    """LLaDA get_num_transfer_tokens for one block: m masks over `steps` steps."""
+    base, r = divmod(m, steps)
+    return [base + 1 if i < r else base for i in range(steps)]
+
+
+@torch.no_grad()
+def generate(model, prompts, mask_id, gen_length=64, block_length=32, steps=64):
+    """Batched LLaDA `generate` with temperature 0 and low-confidence remasking.
+
+    prompts: list of token-id lists (already templated). Items are right-padded with
+    ignored key positions, so every item keeps its own absolute positions 0..P_i+G-1.
+    Returns the list of answer-canvas id lists (length gen_length each) and the NFE.
+    """
+    assert gen_length % block_length == 0
+    n_blocks = gen_length // block_length
+    assert steps % n_blocks == 0
+    spb = steps // n_blocks
+    B = len(prompts)
+    P = torch.tensor([len(p) for p in prompts])
+    L = int(P.max()) + gen_length
+    x = torch.zeros(B, L, dtype=torch.long)
+    valid = torch.zeros(B, L, dtype=torch.bool)
+    for i, p in enumerate(prompts):
+        x[i, :len(p)] = torch.tensor(p)
+        x[i, len(p):len(p) + gen_length] = mask_id
+        valid[i, :len(p) + gen_length] = True
+    pos = torch.arange(L)[None, :]
+    nfe = 0
+    for b in range(n_blocks):
+        lo = (P + b * block_length)[:, None]
+        in_block = (pos >= lo) & (pos < lo + block_length)
+        m = ((x == mask_id) & in_block).sum(1).tolist()
+        sched = [transfer_schedule(mi, spb) for mi in m]
+        for s in range(spb):
+            logits = model(x, valid).float()
+            nfe += 1
+            probs = torch.softmax(logits, dim=-1)
+            conf, x0 = probs.max(dim=-1)
+            cand = (x == mask_id) & in_block
+            conf = torch.where(cand, conf, torch.full_like(conf, -float("inf")))
+            for i in range(B):
+                k = sched[i][s]
+                if k == 0:
+                    continue
+                if k == 1:
+                    idx = conf[i].argmax().view(1)   # first max = lowest position on ties
+                else:
+                    idx = torch.topk(conf[i], k).indices
+                x[i, idx] = x0[i, idx]
+    outs = [x[i, len(prompts[i]):len(prompts[i]) + gen_length].tolist() for i in range(B)]
+    return outs, nfe
+
+
+def cut_answer(ids, tok):
+    stops = {tok.token_to_id(EOT), tok.token_to_id(EOS)}
+    for j, t in enumerate(ids):
+        if t in stops:
+            ids = ids[:j]
+            break
+    return tok.decode(ids, skip_special_tokens=True).strip()
+
+
+_ANS = re.compile(r"The answer is (-?\d+)")
+
+
+def score(item, pred):
+    if item["scorer"] == "exact":
+        return pred == item["answer"]
+    m = _ANS.search(pred)
+    return bool(m) and m.group(1) == item["answer"]
+
+
+def run_items(model, tok, items, gen_length=64, block_length=32, steps=64, batch=100):
+    mask_id = tok.token_to_id(MASK)
+    preds = []
+    for i in range(0, len(items), batch):
+        chunk = items[i:i + batch]
+        prompts = [tok.encode(chat_prompt(it["prompt"])).ids for it in chunk]
+        outs, _ = generate(model, prompts, mask_id, gen_length, block_length, steps)
+        preds += [cut_answer(o, tok) for o in outs]
+    return preds
+
+
+def load_suites(limit=None):
+    suites = {}
+    for fn in sorted(os.listdir(SUITES_DIR)):
+        if fn.endswith(".jsonl"):
+            items = [json.loads(l) for l in open(os.path.join(SUITES_DIR, fn))]
+            suites[fn[:-6]] = items[:limit] if limit else items
+    return suites
+
+
+@torch.no_grad()
+def prose_continuations(model, tok, prefixes, gen_length=64, block_length=32, steps=64):
+    mask_id = tok.token_to_id(MASK)
+    bos = tok.token_to_id("<|startoftext|>")
+    prompts = [[bos] + tok.encode(p).ids for p in prefixes]
+    outs, _ = generate(model, prompts, mask_id, gen_length, block_length, steps)
+    return [cut_answer(o, tok) for o in outs]
+
+
+def evaluate(model, tok, log, out_json, limit=None, prose_prefixes=()):
+    model.eval()
+    results = {}
+    samples = {}
+    for task, items in load_suites(limit).items():
+        t0 = time.time()
+        preds = run_items(model, tok, items)
+        ok = [score(it, p) for it, p in zip(items, preds)]
+        acc = sum(ok) / len(ok)
+        results[task] = {"n": len(ok), "correct": sum(ok), "accuracy": acc}
+        samples[task] = [{"prompt": it["prompt"], "answer": it["answer"], "pred": p, "ok": o}
+                         for it, p, o in list(zip(items, preds, ok))[:5]]
+        log(f"eval {task}: {sum(ok)}/{len(ok)} = {acc:.1%} ({time.time() - t0:.0f}s)")
+    conts = prose_continuations(model, tok, list(prose_prefixes)) if prose_prefixes else []
+    for p, c in zip(prose_prefixes, conts):
+        log(f"prose: {p!r} -> {c!r}")
+    json.dump({"settings": {"gen_length": 64, "block_length": 32, "steps": 64, "temperature": 0.0,
+                            "remasking": "low_confidence"},
+               "results": results, "samples": samples,
+               "prose": [{"prefix": p, "continuation": c} for p, c in zip(prose_prefixes, conts)]},
+              open(out_json, "w"), indent=1)
+    return results, conts
+
+
+def main():
+    from .export import load_exported
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default=MODEL_DIR)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "logs", "eval.json"))
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    model, tok = load_exported(a.model)
+    evaluate(model, tok, print, a.out, a.limit)
+
+
+if __name__ == "__main__":
+    main()
