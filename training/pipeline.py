@@ -27,10 +27,10 @@ MODEL_CFG = dict(vocab_size=VOCAB, d_model=256, n_layers=5, n_heads=4, mlp_hidde
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=4800)
+    ap.add_argument("--steps", type=int, default=20000, help="step cap; the wall-clock budget normally ends training")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1.5e-3)
-    ap.add_argument("--max-minutes", type=float, default=92.0, help="wall-clock guard on training")
+    ap.add_argument("--max-minutes", type=float, default=80.0, help="wall-clock budget of training (LR schedule follows it)")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--skip-train", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=None)
@@ -84,7 +84,7 @@ def main():
 
     # (c) train
     from .eval import evaluate, load_suites, run_items, score
-    quick = load_suites(limit=24)
+    quick = load_suites(limit=16)
 
     def quick_eval(model, step):
         model.eval()
@@ -99,7 +99,8 @@ def main():
         from .train import train
         steps = 30 if a.smoke else a.steps
         log(f"model config: {cfg.to_dict()}  params={count_params(LLaDA(cfg))}")
-        log(f"training: steps={steps} batch={a.batch_size} seq_len=128 lr={a.lr} warmup=200 cosine->10%")
+        log(f"training: step cap={steps} wall budget={a.max_minutes} min batch={a.batch_size} seq_len=128 "
+            f"lr={a.lr} warmup=200 then cosine->10% over the budget")
         model, done, wall, csv_path = train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps,
                                             batch_size=a.batch_size, peak_lr=a.lr,
                                             warmup=5 if a.smoke else 200, seed=SEED,
