@@ -40,29 +40,31 @@ def generate(model, prompts, mask_id, gen_length=64, block_length=32, steps=64):
         x[i, :len(p)] = torch.tensor(p)
         x[i, len(p):len(p) + gen_length] = mask_id
         valid[i, :len(p) + gen_length] = True
-    pos = torch.arange(L)[None, :]
     nfe = 0
+    ar = torch.arange(block_length)[None, :]
     for b in range(n_blocks):
-        lo = (P + b * block_length)[:, None]
-        in_block = (pos >= lo) & (pos < lo + block_length)
-        m = ((x == mask_id) & in_block).sum(1).tolist()
+        # absolute positions of block b for every item: [B, block_length]
+        bpos = (P + b * block_length)[:, None] + ar
+        m = (x.gather(1, bpos) == mask_id).sum(1).tolist()
         sched = [transfer_schedule(mi, spb) for mi in m]
         for s in range(spb):
-            logits = model(x, valid).float()
+            h = model.hidden(x, valid)                                    # full forward, all positions
+            hb = h.gather(1, bpos[:, :, None].expand(-1, -1, h.shape[-1]))
+            logits = model.head(hb).float()                               # only the block rows are needed
             nfe += 1
             probs = torch.softmax(logits, dim=-1)
-            conf, x0 = probs.max(dim=-1)
-            cand = (x == mask_id) & in_block
+            conf, x0 = probs.max(dim=-1)                                  # [B, block_length]
+            cand = x.gather(1, bpos) == mask_id
             conf = torch.where(cand, conf, torch.full_like(conf, -float("inf")))
             for i in range(B):
                 k = sched[i][s]
                 if k == 0:
                     continue
                 if k == 1:
-                    idx = conf[i].argmax().view(1)   # first max = lowest position on ties
+                    j = conf[i].argmax().view(1)   # first max = lowest position on ties
                 else:
-                    idx = torch.topk(conf[i], k).indices
-                x[i, idx] = x0[i, idx]
+                    j = torch.topk(conf[i], k).indices
+                x[i, bpos[i, j]] = x0[i, j]
     outs = [x[i, len(prompts[i]):len(prompts[i]) + gen_length].tolist() for i in range(B)]
     return outs, nfe
 
@@ -86,7 +88,7 @@ def score(item, pred):
     return bool(m) and m.group(1) == item["answer"]
 
 
-def run_items(model, tok, items, gen_length=64, block_length=32, steps=64, batch=100):
+def run_items(model, tok, items, gen_length=64, block_length=32, steps=64, batch=200):
     mask_id = tok.token_to_id(MASK)
     preds = []
     for i in range(0, len(items), batch):
