@@ -147,8 +147,9 @@ def main():
     ap.add_argument("--model", default=MODEL_DIR)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "logs", "eval.json"))
+    ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     model, tok = load_exported(a.model)
     evaluate(model, tok, print, a.out, a.limit)
 

@@ -30,13 +30,15 @@ def main():
     ap.add_argument("--steps", type=int, default=20000, help="step cap; the wall-clock budget normally ends training")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1.5e-3)
-    ap.add_argument("--max-minutes", type=float, default=80.0, help="wall-clock budget of training (LR schedule follows it)")
+    ap.add_argument("--max-minutes", type=float, default=75.0, help="wall-clock budget of training (LR schedule follows it)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads; 1 because 2-thread OpenMP collapses when the 2 cores are shared")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--skip-train", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=None)
     a = ap.parse_args()
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
@@ -104,7 +106,7 @@ def main():
         model, done, wall, csv_path = train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps,
                                             batch_size=a.batch_size, peak_lr=a.lr,
                                             warmup=5 if a.smoke else 200, seed=SEED,
-                                            max_minutes=a.max_minutes,
+                                            max_minutes=a.max_minutes, threads=a.threads,
                                             quick_eval=None if a.smoke else quick_eval)
         log(f"training done: {done} steps in {wall:.0f}s ({wall / done:.3f} s/step)")
         json.dump({"steps_done": done, "steps_planned": steps, "train_wall_s": wall},

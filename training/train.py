@@ -89,10 +89,10 @@ def lr_at(step, progress, peak, warmup, floor=0.1):
 
 
 def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, peak_lr=1.5e-3,
-          warmup=200, seed=1234, ckpt_minutes=10.0, max_minutes=None, quick_eval=None):
+          warmup=200, seed=1234, ckpt_minutes=10.0, max_minutes=None, quick_eval=None, threads=1):
     torch.manual_seed(seed)
     random.seed(seed)
-    torch.set_num_threads(2)
+    torch.set_num_threads(threads)
     batcher = Batcher(tok, sft_rows, prose_ids, seed)
     log(f"batcher: {sum(len(v) for v in batcher.by_task.values())} SFT rows "
         f"(dropped {batcher.dropped} too long), prose tokens {len(batcher.prose)}")
