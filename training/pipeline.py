@@ -74,8 +74,13 @@ def main():
     tok_path = os.path.join(run_dir, "tokenizer.json")
     rng = random.Random(SEED + 2)
     tok_texts = train_paras + [r["prompt"] + " " + r["answer"] for r in rng.sample(sft_rows, min(40000, len(sft_rows)))]
-    tok = train_tokenizer(tok_texts, VOCAB, tok_path)
-    log(f"tokenizer: vocab {tok.get_vocab_size()} trained on {len(tok_texts)} texts")
+    if a.skip_train and os.path.exists(tok_path):
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(tok_path)     # the checkpoint was trained with this one
+        log(f"tokenizer: reusing {tok_path} (vocab {tok.get_vocab_size()})")
+    else:
+        tok = train_tokenizer(tok_texts, VOCAB, tok_path)
+        log(f"tokenizer: vocab {tok.get_vocab_size()} trained on {len(tok_texts)} texts")
     prose_ids = []
     for enc in tok.encode_batch(train_paras):
         prose_ids.extend(enc.ids)
