@@ -25,6 +25,13 @@ def _ascii_curve(rows, width=60, height=12):
     return "\n".join(lines)
 
 
+def _scope(results):
+    ns = sorted({v['n'] for v in results.values()})
+    if ns == [200]:
+        return 'all items scored'
+    return 'scored here: the first ' + '/'.join(map(str, ns)) + ' items of each suite, for lack of time'
+
+
 def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
     rows = list(csv.DictReader(open(os.path.join(run_dir, "loss.csv")))) if os.path.exists(
         os.path.join(run_dir, "loss.csv")) else []
@@ -56,7 +63,8 @@ def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
         step_s=f"{summ.get('train_wall_s', 0) / max(1, summ.get('steps_done', 1)):.2f}",
         final_loss=rows[-1]["loss"] if rows else "?", per_task=TRAIN_PER_TASK,
         loss_table="\n".join(tbl), curve=_ascii_curve(rows), results=res, prose=prose,
-        samples="\n".join(samples))
+        samples="\n".join(samples),
+        eval_scope=_scope(results))
     if smoke:
         card = "**SMOKE TEST, NOT A REAL MODEL**\n\n" + card
     open(os.path.join(model_dir, "README.md"), "w").write(card)
