@@ -117,25 +117,57 @@ def prose_continuations(model, tok, prefixes, gen_length=64, block_length=32, st
     return [cut_answer(o, tok) for o in outs]
 
 
-def evaluate(model, tok, log, out_json, limit=None, prose_prefixes=()):
+_WORKER = {}
+
+
+def _worker_run(tasks):
+    torch.set_num_threads(1)
+    model, tok, suites = _WORKER["model"], _WORKER["tok"], _WORKER["suites"]
+    out = {}
+    for task in tasks:
+        t0 = time.time()
+        out[task] = (run_items(model, tok, suites[task]), time.time() - t0)
+    return out
+
+
+def evaluate(model, tok, log, out_json, limit=None, prose_prefixes=(), workers=1):
+    """Scores every suite. workers > 1 forks that many single-thread processes, each taking a
+    share of the suites (on a shared 2-core machine this is faster than one 2-thread process)."""
     model.eval()
     results = {}
     samples = {}
-    for task, items in load_suites(limit).items():
-        t0 = time.time()
-        preds = run_items(model, tok, items)
+    suites = load_suites(limit)
+    tasks = list(suites)
+    if workers > 1:
+        import multiprocessing as mp
+        _WORKER.update(model=model, tok=tok, suites=suites)
+        groups = [tasks[i::workers] for i in range(workers)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            done = {}
+            for part in pool.map(_worker_run, groups):
+                done.update(part)
+    else:
+        done = {}
+        for task in tasks:
+            t0 = time.time()
+            done[task] = (run_items(model, tok, suites[task]), time.time() - t0)
+    predictions = {}
+    for task in tasks:
+        items = suites[task]
+        preds, dt = done[task]
         ok = [score(it, p) for it, p in zip(items, preds)]
         acc = sum(ok) / len(ok)
         results[task] = {"n": len(ok), "correct": sum(ok), "accuracy": acc}
         samples[task] = [{"prompt": it["prompt"], "answer": it["answer"], "pred": p, "ok": o}
                          for it, p, o in list(zip(items, preds, ok))[:5]]
-        log(f"eval {task}: {sum(ok)}/{len(ok)} = {acc:.1%} ({time.time() - t0:.0f}s)")
+        predictions[task] = [{"id": it["id"], "pred": p, "ok": o} for it, p, o in zip(items, preds, ok)]
+        log(f"eval {task}: {sum(ok)}/{len(ok)} = {acc:.1%} ({dt:.0f}s)")
     conts = prose_continuations(model, tok, list(prose_prefixes)) if prose_prefixes else []
     for p, c in zip(prose_prefixes, conts):
         log(f"prose: {p!r} -> {c!r}")
     json.dump({"settings": {"gen_length": 64, "block_length": 32, "steps": 64, "temperature": 0.0,
                             "remasking": "low_confidence"},
-               "results": results, "samples": samples,
+               "results": results, "samples": samples, "predictions": predictions,
                "prose": [{"prefix": p, "continuation": c} for p, c in zip(prose_prefixes, conts)]},
               open(out_json, "w"), indent=1)
     return results, conts
@@ -148,10 +180,11 @@ def main():
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "logs", "eval.json"))
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     model, tok = load_exported(a.model)
-    evaluate(model, tok, print, a.out, a.limit)
+    evaluate(model, tok, print, a.out, a.limit, workers=a.workers)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ def main():
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--skip-train", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=None)
+    ap.add_argument("--eval-workers", type=int, default=2, help="single-thread processes for the final eval")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -137,7 +138,8 @@ def main():
     emodel, etok = load_exported(model_dir)
     prefixes = [" ".join(p.split()[:12]) for p in held_paras[:: max(1, len(held_paras) // 6)][:6]]
     limit = 10 if a.smoke else a.eval_limit
-    results, conts = evaluate(emodel, etok, log, os.path.join(log_dir, "eval.json"), limit, prefixes)
+    results, conts = evaluate(emodel, etok, log, os.path.join(log_dir, "eval.json"), limit, prefixes,
+                              workers=a.eval_workers)
 
     from .card import write_card
     write_card(model_dir, log_dir, run_dir, count_params(emodel), results, smoke=a.smoke)
