@@ -33,6 +33,8 @@ def main():
     ap.add_argument("--max-minutes", type=float, default=75.0, help="wall-clock budget of training (LR schedule follows it)")
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads; 1 because 2-thread OpenMP collapses when the 2 cores are shared")
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--resume", default=None, help="continue training from this checkpoint")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--skip-train", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=None)
@@ -75,7 +77,7 @@ def main():
     tok_path = os.path.join(run_dir, "tokenizer.json")
     rng = random.Random(SEED + 2)
     tok_texts = train_paras + [r["prompt"] + " " + r["answer"] for r in rng.sample(sft_rows, min(40000, len(sft_rows)))]
-    if a.skip_train and os.path.exists(tok_path):
+    if (a.skip_train or a.resume) and os.path.exists(tok_path):
         from tokenizers import Tokenizer
         tok = Tokenizer.from_file(tok_path)     # the checkpoint was trained with this one
         log(f"tokenizer: reusing {tok_path} (vocab {tok.get_vocab_size()})")
@@ -108,10 +110,10 @@ def main():
         steps = 30 if a.smoke else a.steps
         log(f"model config: {cfg.to_dict()}  params={count_params(LLaDA(cfg))}")
         log(f"training: step cap={steps} wall budget={a.max_minutes} min batch={a.batch_size} seq_len=128 "
-            f"lr={a.lr} warmup=200 then cosine->10% over the budget")
+            f"lr={a.lr} warmup={a.warmup} then cosine->10% over the budget" + (f" resume={a.resume}" if a.resume else ""))
         model, done, wall, csv_path = train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps,
                                             batch_size=a.batch_size, peak_lr=a.lr,
-                                            warmup=5 if a.smoke else 200, seed=SEED,
+                                            warmup=5 if a.smoke else a.warmup, seed=SEED, resume=a.resume,
                                             max_minutes=a.max_minutes, threads=a.threads,
                                             quick_eval=None if a.smoke else quick_eval)
         log(f"training done: {done} steps in {wall:.0f}s ({wall / done:.3f} s/step)")

@@ -89,11 +89,17 @@ def lr_at(step, progress, peak, warmup, floor=0.1):
 
 
 def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, peak_lr=1.5e-3,
-          warmup=200, seed=1234, ckpt_minutes=10.0, max_minutes=None, quick_eval=None, threads=1):
-    torch.manual_seed(seed)
-    random.seed(seed)
+          warmup=200, seed=1234, ckpt_minutes=10.0, max_minutes=None, quick_eval=None, threads=1, resume=None):
+    """resume: path of a checkpoint to continue from (model, optimizer state when saved, step
+    counter, elapsed time); the schedule then restarts with `warmup` steps up to `peak_lr` and a
+    cosine over the new budget, and the data stream is re-seeded with seed + start step."""
+    ck = torch.load(resume) if resume else None
+    start = ck["step"] if ck else 0
+    elapsed0 = ck.get("elapsed_s", 0.0) if ck else 0.0
+    torch.manual_seed(seed + start)
+    random.seed(seed + start)
     torch.set_num_threads(threads)
-    batcher = Batcher(tok, sft_rows, prose_ids, seed)
+    batcher = Batcher(tok, sft_rows, prose_ids, seed + start)
     log(f"batcher: {sum(len(v) for v in batcher.by_task.values())} SFT rows "
         f"(dropped {batcher.dropped} too long), prose tokens {len(batcher.prose)}")
     model = LLaDA(cfg)
@@ -102,11 +108,24 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, pea
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
                              {"params": no_decay, "weight_decay": 0.0}],
                             lr=peak_lr, betas=(0.9, 0.95), eps=1e-8)
-    gen = torch.Generator().manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed + start)
     csv_path = os.path.join(run_dir, "loss.csv")
+    header = ["step", "elapsed_s", "lr", "loss", "loss_sft", "loss_prose", "step_s"]
+    old_rows = []
+    if ck:
+        model.load_state_dict(ck["model"])
+        if "opt" in ck:
+            opt.load_state_dict(ck["opt"])
+        old_rows = [r for r in csv.reader(open(csv_path))][1:] if os.path.exists(csv_path) else []
+        old_rows = [r for r in old_rows if int(r[0]) <= start]
+        if not elapsed0 and old_rows:
+            elapsed0 = float(old_rows[-1][1])
+        log(f"resumed from {resume} at step {start} (elapsed {elapsed0:.0f}s, optimizer state "
+            f"{'restored' if 'opt' in ck else 'fresh'})")
     fcsv = open(csv_path, "w", newline="")
     wr = csv.writer(fcsv)
-    wr.writerow(["step", "elapsed_s", "lr", "loss", "loss_sft", "loss_prose", "step_s"])
+    wr.writerow(header)
+    wr.writerows(old_rows)
     t_start = time.time()
     last_ckpt = t_start
     acc = {"loss": 0.0, "n": 0, "sft": 0.0, "ns": 0, "prose": 0.0, "np": 0}
@@ -153,9 +172,9 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, pea
             acc["loss"] += loss.item(); acc["n"] += 1
             acc["sft"] += per_seq[~is_prose].sum().item(); acc["ns"] += int((~is_prose).sum())
             acc["prose"] += per_seq[is_prose].sum().item(); acc["np"] += int(is_prose.sum())
-        if (step + 1) % 50 == 0 or step == steps - 1:
-            el = time.time() - t_start
-            row = [step + 1, round(el, 1), f"{lr:.3e}", round(acc["loss"] / acc["n"], 4),
+        if (start + step + 1) % 50 == 0 or step == steps - 1:
+            el = time.time() - t_start + elapsed0
+            row = [start + step + 1, round(el, 1), f"{lr:.3e}", round(acc["loss"] / acc["n"], 4),
                    round(acc["sft"] / max(1, acc["ns"]), 4), round(acc["prose"] / max(1, acc["np"]), 4),
                    round((time.time() - t_window) / acc["n"], 3)]
             wr.writerow(row)
@@ -165,16 +184,18 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, pea
             t_window = time.time()
         out_of_time = time.time() - t_start > budget_s
         if time.time() - last_ckpt > ckpt_minutes * 60 or step == steps - 1 or out_of_time:
-            torch.save({"cfg": cfg.to_dict(), "model": model.state_dict(), "step": step + 1}, ckpt_path + ".tmp")
+            torch.save({"cfg": cfg.to_dict(), "model": model.state_dict(), "opt": opt.state_dict(),
+                        "step": start + step + 1, "elapsed_s": time.time() - t_start + elapsed0},
+                       ckpt_path + ".tmp")
             os.replace(ckpt_path + ".tmp", ckpt_path)
-            log(f"checkpoint step {step + 1} -> {ckpt_path}")
+            log(f"checkpoint step {start + step + 1} -> {ckpt_path}")
             if quick_eval is not None:
-                quick_eval(model, step + 1)
+                quick_eval(model, start + step + 1)
             last_ckpt = time.time()
         if out_of_time:
-            log(f"wall-clock budget of {max_minutes} min reached at step {step + 1} (step cap {steps}); "
+            log(f"wall-clock budget of {max_minutes} min reached at step {start + step + 1} (step cap {steps}); "
                 f"the cosine schedule had reached its end")
             break
     fcsv.close()
-    wall = time.time() - t_start
-    return model, step + 1, wall, csv_path
+    wall = time.time() - t_start + elapsed0
+    return model, start + step + 1, wall, csv_path
