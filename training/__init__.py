@@ -1,0 +1,1 @@
+"""Training pipeline for the embedded llada-mini masked-diffusion model."""

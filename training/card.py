@@ -1,0 +1,70 @@
+"""Writes the model card (Models/llada-mini/README.md) from the run's logs."""
+import csv
+import json
+import os
+
+from .pipeline import MODEL_CFG, TRAIN_PER_TASK, VOCAB  # noqa: F401  (single source of truth)
+from .common import SEED
+
+
+def _ascii_curve(rows, width=60, height=12):
+    ys = [float(r["loss"]) for r in rows]
+    if not ys:
+        return ""
+    lo, hi = min(ys), max(ys)
+    cols = [ys[int(i * (len(ys) - 1) / max(1, width - 1))] for i in range(width)]
+    grid = [[" "] * width for _ in range(height)]
+    for x, y in enumerate(cols):
+        r = int((hi - y) / max(1e-9, hi - lo) * (height - 1))
+        grid[r][x] = "*"
+    lines = [f"{hi:7.3f} |" + "".join(grid[0])]
+    lines += ["        |" + "".join(g) for g in grid[1:-1]]
+    lines += [f"{lo:7.3f} |" + "".join(grid[-1]),
+              "        +" + "-" * width,
+              f"         step {rows[0]['step']} .. {rows[-1]['step']}"]
+    return "\n".join(lines)
+
+
+def _scope(results):
+    ns = sorted({v['n'] for v in results.values()})
+    if ns == [200]:
+        return 'all items scored'
+    return 'scored here: the first ' + '/'.join(map(str, ns)) + ' items of each suite, for lack of time'
+
+
+def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
+    rows = list(csv.DictReader(open(os.path.join(run_dir, "loss.csv")))) if os.path.exists(
+        os.path.join(run_dir, "loss.csv")) else []
+    summ = json.load(open(os.path.join(run_dir, "train_summary.json"))) if os.path.exists(
+        os.path.join(run_dir, "train_summary.json")) else {}
+    ev = json.load(open(os.path.join(log_dir, "eval.json")))
+    cfg = json.load(open(os.path.join(model_dir, "config.json")))
+    table_steps = rows[:: max(1, len(rows) // 12)] + ([rows[-1]] if rows else [])
+    seen, tbl = set(), []
+    for r in table_steps:
+        if r["step"] in seen:
+            continue
+        seen.add(r["step"])
+        tbl.append(f"| {r['step']} | {float(r['elapsed_s']) / 60:.1f} | {r['lr']} | {r['loss']} | {r['loss_sft']} | {r['loss_prose']} |")
+    res = "\n".join(f"| {t} | {v['correct']}/{v['n']} | {100 * v['accuracy']:.1f}% |" for t, v in results.items())
+    prose = "\n".join(f"- prefix: `{p['prefix']}`\n  continuation: `{p['continuation']}`" for p in ev.get("prose", []))
+    samples = []
+    for t, ss in ev.get("samples", {}).items():
+        for s in ss[:2]:
+            samples.append(f"| {t} | `{s['prompt']}` | `{s['pred']}` | {'yes' if s['ok'] else 'no'} |")
+    card = open(os.path.join(os.path.dirname(__file__), "card_template.md")).read()
+    card = card.format(
+        n_params=f"{n_params:,}", d_model=cfg["d_model"], n_layers=cfg["n_layers"], n_heads=cfg["n_heads"],
+        head_dim=cfg["d_model"] // cfg["n_heads"], mlp=cfg["mlp_hidden_size"], vocab=cfg["vocab_size"],
+        rope_theta=cfg["rope_theta"], eps=cfg["rms_norm_eps"], mask_id=cfg["mask_token_id"],
+        eos_id=cfg["eos_token_id"], bos_id=cfg["bos_token_id"], seed=SEED,
+        steps_done=summ.get("steps_done", "?"), steps_planned=summ.get("steps_planned", "?"),
+        wall_min=f"{summ.get('train_wall_s', 0) / 60:.1f}",
+        step_s=f"{summ.get('train_wall_s', 0) / max(1, summ.get('steps_done', 1)):.2f}",
+        final_loss=rows[-1]["loss"] if rows else "?", per_task=TRAIN_PER_TASK,
+        loss_table="\n".join(tbl), curve=_ascii_curve(rows), results=res, prose=prose,
+        samples="\n".join(samples),
+        eval_scope=_scope(results))
+    if smoke:
+        card = "**SMOKE TEST, NOT A REAL MODEL**\n\n" + card
+    open(os.path.join(model_dir, "README.md"), "w").write(card)

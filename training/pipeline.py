@@ -1,0 +1,152 @@
+"""One command for everything: data -> tokenizer -> train -> export -> golden -> eval -> model card.
+
+  python -m training.pipeline                    # full run (what produced Models/llada-mini)
+  python -m training.pipeline --smoke            # tiny end-to-end check into training/runs/smoke
+  python -m training.pipeline --skip-train       # export/eval the last checkpoint in training/runs/main
+"""
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import time
+
+import numpy as np
+import torch
+
+from . import data
+from .common import LOG_DIR, MODEL_DIR, RUNS_DIR, SEED, GOLDEN_DIR
+from .model import Config, LLaDA, count_params
+
+TRAIN_PER_TASK = 60000
+VOCAB = 2048
+MODEL_CFG = dict(vocab_size=VOCAB, d_model=256, n_layers=5, n_heads=4, mlp_hidden_size=768,
+                 max_sequence_length=128, rope_theta=10000.0, rms_norm_eps=1e-5)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=20000, help="step cap; the wall-clock budget normally ends training")
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=1.5e-3)
+    ap.add_argument("--max-minutes", type=float, default=75.0, help="wall-clock budget of training (LR schedule follows it)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads; 1 because 2-thread OpenMP collapses when the 2 cores are shared")
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--resume", default=None, help="continue training from this checkpoint")
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--skip-train", action="store_true")
+    ap.add_argument("--eval-limit", type=int, default=None)
+    ap.add_argument("--eval-workers", type=int, default=2, help="single-thread processes for the final eval")
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+
+    run_dir = os.path.join(RUNS_DIR, "smoke" if a.smoke else "main")
+    os.makedirs(run_dir, exist_ok=True)
+    log_dir = run_dir if a.smoke else LOG_DIR
+    model_dir = os.path.join(run_dir, "export") if a.smoke else MODEL_DIR
+    golden_dir = os.path.join(run_dir, "golden") if a.smoke else GOLDEN_DIR
+    os.makedirs(log_dir, exist_ok=True)
+    log_path = os.path.join(log_dir, "run.log")
+    logf = open(log_path, "a")
+
+    def log(msg):
+        line = f"[{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())}] {msg}"
+        print(line, flush=True)
+        logf.write(line + "\n")
+        logf.flush()
+
+    t0 = time.time()
+    log(f"=== pipeline start: args={vars(a)} seed={SEED} torch={torch.__version__} "
+        f"python={platform.python_version()} threads={torch.get_num_threads()}")
+
+    # (a) data
+    per_task = {t: (500 if a.smoke else TRAIN_PER_TASK) for t in data.TASKS}
+    sft_rows, paras = data.build(per_task, log)
+    n_hold = max(20, len(paras) // 50)
+    train_paras, held_paras = paras[:-n_hold], paras[-n_hold:]
+    log(f"prose split: {len(train_paras)} train paragraphs, {len(held_paras)} held-out paragraphs")
+
+    # (b) tokenizer
+    from .tok import train_tokenizer
+    tok_path = os.path.join(run_dir, "tokenizer.json")
+    rng = random.Random(SEED + 2)
+    tok_texts = train_paras + [r["prompt"] + " " + r["answer"] for r in rng.sample(sft_rows, min(40000, len(sft_rows)))]
+    if (a.skip_train or a.resume) and os.path.exists(tok_path):
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(tok_path)     # the checkpoint was trained with this one
+        log(f"tokenizer: reusing {tok_path} (vocab {tok.get_vocab_size()})")
+    else:
+        tok = train_tokenizer(tok_texts, VOCAB, tok_path)
+        log(f"tokenizer: vocab {tok.get_vocab_size()} trained on {len(tok_texts)} texts")
+    prose_ids = []
+    for enc in tok.encode_batch(train_paras):
+        prose_ids.extend(enc.ids)
+    log(f"prose train tokens: {len(prose_ids)}")
+
+    cfg = Config(**MODEL_CFG)
+    ckpt_path = os.path.join(run_dir, "ckpt.pt")
+
+    # (c) train
+    from .eval import evaluate, load_suites, run_items, score
+    quick = load_suites(limit=16)
+
+    def quick_eval(model, step):
+        model.eval()
+        parts = []
+        for task in ("addition", "word-problems"):
+            preds = run_items(model, tok, quick[task])
+            parts.append(f"{task} {sum(score(i, p) for i, p in zip(quick[task], preds))}/{len(preds)}")
+        log(f"quick eval @ step {step}: " + ", ".join(parts))
+        model.train()
+
+    if not a.skip_train:
+        from .train import train
+        steps = 30 if a.smoke else a.steps
+        log(f"model config: {cfg.to_dict()}  params={count_params(LLaDA(cfg))}")
+        log(f"training: step cap={steps} wall budget={a.max_minutes} min batch={a.batch_size} seq_len=128 "
+            f"lr={a.lr} warmup={a.warmup} then cosine->10% over the budget" + (f" resume={a.resume}" if a.resume else ""))
+        model, done, wall, csv_path = train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps,
+                                            batch_size=a.batch_size, peak_lr=a.lr,
+                                            warmup=5 if a.smoke else a.warmup, seed=SEED, resume=a.resume,
+                                            max_minutes=a.max_minutes, threads=a.threads,
+                                            quick_eval=None if a.smoke else quick_eval)
+        log(f"training done: {done} steps in {wall:.0f}s ({wall / done:.3f} s/step)")
+        json.dump({"steps_done": done, "steps_planned": steps, "train_wall_s": wall},
+                  open(os.path.join(run_dir, "train_summary.json"), "w"))
+        if not a.smoke:
+            shutil.copyfile(csv_path, os.path.join(LOG_DIR, "loss.csv"))
+    else:
+        ck = torch.load(ckpt_path)
+        model = LLaDA(Config(**ck["cfg"]))
+        model.load_state_dict(ck["model"])
+        log(f"loaded checkpoint at step {ck['step']} from {ckpt_path}")
+        if os.path.exists(os.path.join(run_dir, "loss.csv")) and not a.smoke:
+            shutil.copyfile(os.path.join(run_dir, "loss.csv"), os.path.join(LOG_DIR, "loss.csv"))
+
+    # (e) export (before eval so evaluation reads the exported files)
+    from .export import export, load_exported, write_golden
+    export(model, tok_path, model_dir)
+    log(f"exported to {model_dir}")
+    write_golden(model_dir, golden_dir)
+    log(f"golden forward written to {golden_dir}")
+
+    # (d) evaluate the exported model
+    emodel, etok = load_exported(model_dir)
+    prefixes = [" ".join(p.split()[:12]) for p in held_paras[:: max(1, len(held_paras) // 6)][:6]]
+    limit = 10 if a.smoke else a.eval_limit
+    results, conts = evaluate(emodel, etok, log, os.path.join(log_dir, "eval.json"), limit, prefixes,
+                              workers=a.eval_workers)
+
+    from .card import write_card
+    write_card(model_dir, log_dir, run_dir, count_params(emodel), results, smoke=a.smoke)
+    log(f"=== pipeline end: total wall {time.time() - t0:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""LLaDA masked-diffusion training loop (SFT tasks + prose pretraining-style chunks)."""
+import csv
+import math
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .common import BOS, EOS, EOT, MASK, SEQ_LEN, chat_prompt
+from .model import LLaDA
+
+# Sampling weights of the training mixture (prose share = PROSE_SHARE).
+TASK_WEIGHTS = {"addition": 0.17, "subtraction": 0.12, "multiplication": 0.08, "word-problems": 0.25,
+                "sort": 0.09, "reverse": 0.09, "spell-number": 0.10, "sudoku": 0.10}
+PROSE_SHARE = 0.15
+GEN_CANVAS = 64          # default answer canvas of the app; half of the batches use it
+EPS = 1e-3
+
+
+class Batcher:
+    def __init__(self, tok, sft_rows, prose_ids, seed):
+        self.tok = tok
+        self.rng = np.random.default_rng(seed)
+        self.mask_id = tok.token_to_id(MASK)
+        self.eos = tok.token_to_id(EOS)
+        self.eot = tok.token_to_id(EOT)
+        self.bos = tok.token_to_id(BOS)
+        self.by_task = {}
+        dropped = 0
+        prompts = tok.encode_batch([chat_prompt(r["prompt"]) for r in sft_rows])
+        answers = tok.encode_batch([r["answer"] for r in sft_rows])
+        for r, p, a in zip(sft_rows, prompts, answers):
+            ans = a.ids + [self.eot]
+            if len(ans) > GEN_CANVAS or len(p.ids) + GEN_CANVAS > SEQ_LEN:
+                dropped += 1
+                continue
+            self.by_task.setdefault(r["task"], []).append((p.ids, ans))
+        self.dropped = dropped
+        self.tasks = list(TASK_WEIGHTS)
+        w = np.array([TASK_WEIGHTS[t] for t in self.tasks])
+        self.task_p = w / w.sum()
+        self.prose = np.asarray(prose_ids, dtype=np.int64)
+
+    def sample(self, B):
+        """Returns ids, valid, maskable (bool [B,L]) for one batch."""
+        short = self.rng.random() < 0.5           # short batches: canvas = prompt + 64
+        items = []
+        for _ in range(B):
+            if self.rng.random() < PROSE_SHARE:
+                items.append(None)
+            else:
+                task = self.tasks[self.rng.choice(len(self.tasks), p=self.task_p)]
+                rows = self.by_task[task]
+                items.append(rows[self.rng.integers(len(rows))])
+        if short:
+            L = max(len(it[0]) for it in items if it is not None) + GEN_CANVAS if any(items) else SEQ_LEN
+        else:
+            L = SEQ_LEN
+        ids = torch.full((B, L), self.eos, dtype=torch.long)
+        valid = torch.zeros(B, L, dtype=torch.bool)
+        maskable = torch.zeros(B, L, dtype=torch.bool)
+        is_prose = torch.zeros(B, dtype=torch.bool)
+        for i, it in enumerate(items):
+            if it is None:
+                s = self.rng.integers(0, len(self.prose) - L)
+                ids[i, 0] = self.bos
+                ids[i, 1:] = torch.from_numpy(self.prose[s:s + L - 1])
+                valid[i] = True
+                maskable[i, 1:] = True
+                is_prose[i] = True
+            else:
+                p, a = it
+                end = len(p) + GEN_CANVAS if short else L
+                ids[i, :len(p)] = torch.tensor(p)
+                ids[i, len(p):len(p) + len(a)] = torch.tensor(a)   # rest stays EOS padding
+                valid[i, :end] = True
+                maskable[i, len(p):end] = True
+        return ids, valid, maskable, is_prose
+
+
+def lr_at(step, progress, peak, warmup, floor=0.1):
+    """Linear warmup over `warmup` steps, then cosine decay to floor*peak as progress goes 0 -> 1."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, peak_lr=1.5e-3,
+          warmup=200, seed=1234, ckpt_minutes=10.0, max_minutes=None, quick_eval=None, threads=1, resume=None):
+    """resume: path of a checkpoint to continue from (model, optimizer state when saved, step
+    counter, elapsed time); the schedule then restarts with `warmup` steps up to `peak_lr` and a
+    cosine over the new budget, and the data stream is re-seeded with seed + start step."""
+    ck = torch.load(resume) if resume else None
+    start = ck["step"] if ck else 0
+    elapsed0 = ck.get("elapsed_s", 0.0) if ck else 0.0
+    torch.manual_seed(seed + start)
+    random.seed(seed + start)
+    torch.set_num_threads(threads)
+    batcher = Batcher(tok, sft_rows, prose_ids, seed + start)
+    log(f"batcher: {sum(len(v) for v in batcher.by_task.values())} SFT rows "
+        f"(dropped {batcher.dropped} too long), prose tokens {len(batcher.prose)}")
+    model = LLaDA(cfg)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
+                             {"params": no_decay, "weight_decay": 0.0}],
+                            lr=peak_lr, betas=(0.9, 0.95), eps=1e-8)
+    gen = torch.Generator().manual_seed(seed + start)
+    csv_path = os.path.join(run_dir, "loss.csv")
+    header = ["step", "elapsed_s", "lr", "loss", "loss_sft", "loss_prose", "step_s"]
+    old_rows = []
+    if ck:
+        model.load_state_dict(ck["model"])
+        if "opt" in ck:
+            opt.load_state_dict(ck["opt"])
+        old_rows = [r for r in csv.reader(open(csv_path))][1:] if os.path.exists(csv_path) else []
+        old_rows = [r for r in old_rows if int(r[0]) <= start]
+        if not elapsed0 and old_rows:
+            elapsed0 = float(old_rows[-1][1])
+        log(f"resumed from {resume} at step {start} (elapsed {elapsed0:.0f}s, optimizer state "
+            f"{'restored' if 'opt' in ck else 'fresh'})")
+    fcsv = open(csv_path, "w", newline="")
+    wr = csv.writer(fcsv)
+    wr.writerow(header)
+    wr.writerows(old_rows)
+    t_start = time.time()
+    last_ckpt = t_start
+    acc = {"loss": 0.0, "n": 0, "sft": 0.0, "ns": 0, "prose": 0.0, "np": 0}
+    t_window = time.time()
+    ckpt_path = os.path.join(run_dir, "ckpt.pt")
+    step = 0
+    # The schedule follows whichever runs out first: the step budget or the wall-clock budget.
+    # On a shared 2-core machine the step time depends on the load, so the time budget usually
+    # decides; the number of steps actually done is logged.
+    budget_s = max_minutes * 60 if max_minutes is not None else float("inf")
+    t_after_warmup = None
+    for step in range(steps):
+        if step == warmup:
+            t_after_warmup = time.time()
+        if step < warmup:
+            progress = 0.0
+        else:
+            time_prog = (time.time() - t_after_warmup) / max(1.0, budget_s - (t_after_warmup - t_start))
+            progress = max((step - warmup) / max(1, steps - warmup), time_prog)
+        lr = lr_at(step, progress, peak_lr, warmup)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        ids, valid, maskable, is_prose = batcher.sample(batch_size)
+        B, L = ids.shape
+        t = EPS + (1 - EPS) * torch.rand(B, 1, generator=gen)
+        masked = maskable & (torch.rand(B, L, generator=gen) < t)
+        noisy = torch.where(masked, torch.full_like(ids, batcher.mask_id), ids)
+        model.train()
+        h = model.hidden(noisy, valid)
+        logits = model.head(h[masked])
+        ce = F.cross_entropy(logits, ids[masked], reduction="none")
+        # LLaDA weighting: 1/t per masked token, normalised by the maskable (answer) length
+        w = (1.0 / (t * maskable.sum(1, keepdim=True).clamp(min=1))).expand(B, L)[masked]
+        per_tok = ce * w
+        loss = per_tok.sum() / B
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        # bookkeeping: per-sequence losses split by kind
+        with torch.no_grad():
+            seq_idx = torch.arange(B)[:, None].expand(B, L)[masked]
+            per_seq = torch.zeros(B).index_add_(0, seq_idx, per_tok.detach())
+            acc["loss"] += loss.item(); acc["n"] += 1
+            acc["sft"] += per_seq[~is_prose].sum().item(); acc["ns"] += int((~is_prose).sum())
+            acc["prose"] += per_seq[is_prose].sum().item(); acc["np"] += int(is_prose.sum())
+        if (start + step + 1) % 50 == 0 or step == steps - 1:
+            el = time.time() - t_start + elapsed0
+            row = [start + step + 1, round(el, 1), f"{lr:.3e}", round(acc["loss"] / acc["n"], 4),
+                   round(acc["sft"] / max(1, acc["ns"]), 4), round(acc["prose"] / max(1, acc["np"]), 4),
+                   round((time.time() - t_window) / acc["n"], 3)]
+            wr.writerow(row)
+            fcsv.flush()
+            log(f"step {row[0]} t={row[1]}s lr={row[2]} loss={row[3]} sft={row[4]} prose={row[5]} step_s={row[6]}")
+            acc = {k: 0.0 if isinstance(v, float) else 0 for k, v in acc.items()}
+            t_window = time.time()
+        out_of_time = time.time() - t_start > budget_s
+        if time.time() - last_ckpt > ckpt_minutes * 60 or step == steps - 1 or out_of_time:
+            torch.save({"cfg": cfg.to_dict(), "model": model.state_dict(), "opt": opt.state_dict(),
+                        "step": start + step + 1, "elapsed_s": time.time() - t_start + elapsed0},
+                       ckpt_path + ".tmp")
+            os.replace(ckpt_path + ".tmp", ckpt_path)
+            log(f"checkpoint step {start + step + 1} -> {ckpt_path}")
+            if quick_eval is not None:
+                quick_eval(model, start + step + 1)
+            last_ckpt = time.time()
+        if out_of_time:
+            log(f"wall-clock budget of {max_minutes} min reached at step {start + step + 1} (step cap {steps}); "
+                f"the cosine schedule had reached its end")
+            break
+    fcsv.close()
+    wall = time.time() - t_start + elapsed0
+    return model, start + step + 1, wall, csv_path
