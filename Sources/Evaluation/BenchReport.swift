@@ -151,3 +151,30 @@ enum TextTable {
         return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
     }
 }
+
+extension BenchReport {
+    /// A Markdown section for a results page: the command that produced it, the machine, the
+    /// table with AUP and the plot.
+    public func markdown(title: String, command: String) -> String {
+        """
+        ## \(title)
+
+        ```sh
+        \(command)
+        ```
+
+        Model `\(model)`, suite `\(suite)`, \(itemsPerSetting) items per setting, seed \(seed), \(machine)\(complete ? "" : " (interrupted: partial)").
+        Accuracy in percent; NFE = mean forward passes per item; TPF = useful tokens per forward; AUP over each
+        decoder's settings with y_max = \(String(format: "%.1f", yMax)).
+
+        ```
+        \(table())
+        ```
+
+        ```
+        \(ScatterPlot.render(self))
+        ```
+
+        """
+    }
+}

@@ -48,14 +48,14 @@ public struct BenchRunner {
                            summaries: summaries, results: results, machine: machine)
     }
 
-    /// Settings from decoder ids and an optional sweep "key=v1,v2,...": every decoder at its
-    /// reference setting, plus the sweep values for each decoder that has the key.
-    public static func settings(decoders: [String], sweep: (key: String, values: [String])?,
+    /// Settings from decoder ids and sweeps "key=v1,v2,...": every decoder at its reference
+    /// setting, then, for each sweep in turn, its values for each decoder that has the key.
+    public static func settings(decoders: [String], sweeps: [(key: String, values: [String])],
                                 decoderHasParameter: (String, String) -> Bool) -> [BenchSetting] {
         var settings: [BenchSetting] = []
         for decoder in decoders {
             settings.append(BenchSetting(decoder: decoder))
-            if let sweep, decoderHasParameter(decoder, sweep.key) {
+            for sweep in sweeps where decoderHasParameter(decoder, sweep.key) {
                 settings += sweep.values.map { BenchSetting(decoder: decoder, overrides: [sweep.key: $0]) }
             }
         }

@@ -13,8 +13,8 @@ struct SuiteBenchOptions: ParsableArguments {
     var suite = "suites"
     @Option(help: "Comma-separated decoder ids (default: every decoder for the model's family).")
     var decoders: String?
-    @Option(help: "A parameter sweep, key=v1,v2,... (e.g. threshold=0.5,0.7,0.9), run for every decoder that has the key.")
-    var sweep: String?
+    @Option(help: "A parameter sweep, key=v1,v2,... (e.g. threshold=0.5,0.7,0.9), run for every decoder that has the key (repeatable).")
+    var sweep: [String] = []
     @Option(help: "Items per task (the first N of each task in the suite).")
     var limit = 6
     @Option(name: .customLong("gen-length"), help: "Answer canvas length (default: the model's generation_config.json gen_length, else 64).")
@@ -27,6 +27,8 @@ struct SuiteBenchOptions: ParsableArguments {
     var json: String?
     @Option(help: "Write one CSV line per setting.")
     var csv: String?
+    @Option(help: "Write a Markdown section (command, table, AUP, plot) for a results page.")
+    var markdown: String?
 }
 
 enum SuiteBench {
@@ -51,8 +53,8 @@ enum SuiteBench {
         for id in decoderIDs where !DecoderRegistry.ids.contains(id) {
             throw fail("unknown decoder '\(id)'; valid: \(DecoderRegistry.ids.joined(separator: ", "))")
         }
-        let sweep = try options.sweep.map(parseSweep)
-        let settings = BenchRunner.settings(decoders: decoderIDs, sweep: sweep) { decoder, key in
+        let sweeps = try options.sweep.map(parseSweep)
+        let settings = BenchRunner.settings(decoders: decoderIDs, sweeps: sweeps) { decoder, key in
             (try? DecoderRegistry.entry(decoder))?.parameters.contains { $0.key == key } ?? false
         }
         let genLength = options.genLength ?? GenerationDefaults.read(directory).genLength ?? 64
@@ -92,6 +94,12 @@ enum SuiteBench {
         print()
         print(ScatterPlot.render(report))
         try write(report, json: options.json, csv: options.csv)
+        if let markdown = options.markdown {
+            let command = "dllm-play " + CommandLine.arguments.dropFirst().joined(separator: " ")
+            let section = report.markdown(title: "\(report.suite): \(report.summaries.count) settings", command: command)
+            do { try section.write(toFile: markdown, atomically: true, encoding: .utf8) } catch { throw fail("cannot write \(markdown): \(error)") }
+            print("wrote \(markdown)")
+        }
     }
 
     /// The reference setting made to fit the canvas: decoders with a step budget take one token per

@@ -23,6 +23,8 @@ import Testing
         #expect(report.table().contains("fast threshold=0.5"))
         #expect(report.csv().split(separator: "\n").count == 4)
         #expect(ScatterPlot.render(report).contains("● slow"))
+        let page = report.markdown(title: "t", command: "dllm-play bench --limit 4")
+        #expect(page.contains("dllm-play bench --limit 4") && page.contains("fast threshold=0.5") && page.contains("y_max = 100.0"))
     }
 
     @Test func interruptedRunKeepsFinishedSettings() throws {
@@ -38,9 +40,11 @@ import Testing
     }
 
     @Test func sweepAddsSettingsOnlyWhereTheKeyExists() {
-        let settings = BenchRunner.settings(decoders: ["llada", "fast-dllm"], sweep: ("threshold", ["0.5", "0.9"])) { decoder, key in
-            decoder == "fast-dllm" && key == "threshold"
+        let settings = BenchRunner.settings(decoders: ["llada", "fast-dllm"],
+                                            sweeps: [("threshold", ["0.5", "0.9"]), ("cache", ["none"])]) { decoder, key in
+            decoder == "fast-dllm" && (key == "threshold" || key == "cache")
         }
-        #expect(settings.map(\.label) == ["llada (reference)", "fast-dllm (reference)", "fast-dllm threshold=0.5", "fast-dllm threshold=0.9"])
+        #expect(settings.map(\.label) == ["llada (reference)", "fast-dllm (reference)", "fast-dllm threshold=0.5",
+                                           "fast-dllm threshold=0.9", "fast-dllm cache=none"])
     }
 }
