@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Kernels", "Modeling"], path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
-        .testTarget(name: "ModelingTests", dependencies: ["Modeling", "Kernels", "TestSupport"]),
+        .testTarget(name: "ModelingTests", dependencies: ["Modeling", "Kernels", "Tokenization", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Recording", "Modeling", "Kernels", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
