@@ -17,7 +17,7 @@ struct PlayCommand: ParsableCommand {
     @Option(help: "Decoder id (see `dllm-play decoders`).")
     var decoder = "fast-dllm"
     @Option(help: "The user message.")
-    var prompt = "Write a short poem about the sea."
+    var prompt = "Tom has 12 apples. He buys 7 more and gives 5 away. How many apples does he have?"
     @Option(name: .customLong("set"), help: "A decoder parameter, key=value (repeatable).")
     var settings: [String] = []
     @Option(help: "RNG seed.")
