@@ -32,16 +32,28 @@ import Testing
             process.arguments = arguments
             let pipe = Pipe()
             process.standardOutput = pipe
-            process.standardError = Pipe()
+            process.standardError = FileHandle.nullDevice
             try process.run()
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
         }
 
+        /// Starts the session. When no tmux server runs yet, this call starts one, and the server
+        /// would inherit every open descriptor of the test process, among them the pipe that
+        /// `swift test` reads the results from: `swift test` would then wait forever for its end
+        /// (seen on a fresh machine). So descriptors above 2 are closed before tmux runs.
         func start() throws {
-            try run(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", "env", "-i", "PATH=/usr/bin:/bin",
-                     "TERM=xterm-256color", "LANG=C.UTF-8", "HOME=/tmp", "bash", "--norc", "--noprofile"])
+            let arguments = [tmux, "new-session", "-d", "-s", session, "-x", "100", "-y", "30", "env", "-i", "PATH=/usr/bin:/bin",
+                             "TERM=xterm-256color", "LANG=C.UTF-8", "HOME=/tmp", "bash", "--norc", "--noprofile"]
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", "import os, sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])"] + arguments
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
         }
 
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
