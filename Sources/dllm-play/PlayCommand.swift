@@ -12,20 +12,9 @@ struct PlayCommand: ParsableCommand {
         commandName: "play",
         abstract: "The playground: watch a decoder fill the canvas, live, and steer it.")
 
-    @Option(help: "HF checkpoint folder (default: Models/llada-mini).")
-    var model = "Models/llada-mini"
-    @Option(help: "Decoder id (see `dllm-play decoders`).")
-    var decoder = "fast-dllm"
+    @OptionGroup var options: DecodeOptions
     @Option(help: "The user message.")
     var prompt = "Tom has 12 apples. He buys 7 more and gives 5 away. How many apples does he have?"
-    @Option(name: .customLong("set"), help: "A decoder parameter, key=value (repeatable).")
-    var settings: [String] = []
-    @Option(help: "RNG seed.")
-    var seed: UInt64 = 0
-    @Option(name: .customLong("gen-length"), help: "Answer canvas length in tokens.")
-    var genLength = 64
-    @Option(help: "Prompt layout: chat (the model's instruct template) or raw.")
-    var template = "chat"
     @Option(help: "Write the trajectory as JSON Lines to FILE as it is decoded (- for standard output, with --plain).")
     var record: String?
     @Option(help: "A second decoder to run side by side on the same prompt and seed.")
@@ -35,12 +24,11 @@ struct PlayCommand: ParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     func run() throws {
-        guard genLength > 0 else { throw ValidationError("--gen-length must be at least 1") }
-        guard ["chat", "raw"].contains(template) else { throw ValidationError("invalid --template '\(template)'; valid: chat, raw") }
-        for id in [decoder] + (compare.map { [$0] } ?? []) {
+        if let problem = options.problem() { throw ValidationError(problem) }
+        for id in [options.decoder] + (compare.map { [$0] } ?? []) {
             do { _ = try DecoderRegistry.entry(id) } catch { throw ValidationError(error.description) }
         }
-        let first = LiveConfiguration(decoder: decoder, settings: settings, prompt: prompt, seed: seed)
+        let first = LiveConfiguration(decoder: options.decoder, settings: options.settings, prompt: prompt, seed: options.seed)
         if display.wantsPlain {
             try runPlain(first)
             return
@@ -49,7 +37,7 @@ struct PlayCommand: ParsableCommand {
             try LiveSource(label: "live", configuration: first, paused: paused, recordPath: record, makeSession: try sessionFactory()),
         ]
         if let compare {
-            let second = LiveConfiguration(decoder: compare, settings: [], prompt: prompt, seed: seed)
+            let second = LiveConfiguration(decoder: compare, settings: [], prompt: prompt, seed: options.seed)
             let secondRecord = record.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-\(compare).jsonl" }
             sources.append(try LiveSource(label: "live", configuration: second, paused: paused, recordPath: secondRecord,
                                           makeSession: try sessionFactory()))
@@ -72,7 +60,7 @@ struct PlayCommand: ParsableCommand {
     /// Loads the model and tokenizer once and returns a closure that builds sessions on them.
     /// Each lane gets its own model instance (a model's cache belongs to one decode thread).
     private func sessionFactory() throws -> (LiveConfiguration) throws -> Session {
-        let directory = Run.locate(model)
+        let directory = Run.locate(options.model)
         let predictor: TransformerModel
         let tokenizer: Tokenizer
         do {
@@ -81,8 +69,8 @@ struct PlayCommand: ParsableCommand {
         } catch {
             throw PlaygroundLauncher.fail("cannot load model \(directory.path): \(error)\n(no model? `dllm-play replay FILE` needs none)")
         }
-        let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: template == "chat")
-        let answerLength = genLength
+        let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == "chat")
+        let answerLength = options.genLength
         return { configuration in
             let decoder = try DecoderRegistry.make(configuration.decoder, settings: configuration.settings)
             let promptTokens = try tokenizer.encodeChat(user: configuration.prompt, template: chat)

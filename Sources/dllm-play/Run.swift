@@ -10,20 +10,9 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decode one prompt headless and print the answer, NFE, TPF and time.")
 
-    @Option(help: "HF checkpoint folder (default: Models/llada-mini).")
-    var model = "Models/llada-mini"
-    @Option(help: "Decoder id (see `dllm-play decoders`).")
-    var decoder = "fast-dllm"
-    @Option(name: .customLong("set"), help: "A decoder parameter, key=value (repeatable).")
-    var settings: [String] = []
+    @OptionGroup var options: DecodeOptions
     @Option(help: "The user message.")
     var prompt: String
-    @Option(help: "RNG seed.")
-    var seed: UInt64 = 0
-    @Option(name: .customLong("gen-length"), help: "Answer canvas length in tokens.")
-    var genLength = 128
-    @Option(help: "Prompt layout: chat (the model's instruct template) or raw.")
-    var template = "chat"
     @Option(help: "Write the trajectory as JSON Lines to FILE (- for standard output).")
     var record: String?
     @Flag(name: .customLong("no-timings"), help: "Zero every wall time in the record (byte-identical reruns).")
@@ -33,11 +22,10 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let decoder: any Decoder
-        do { decoder = try DecoderRegistry.make(self.decoder, settings: settings) } catch { throw fail(error.description) }
-        guard genLength > 0 else { throw fail("--gen-length must be at least 1") }
-        guard ["chat", "raw"].contains(template) else { throw fail("invalid --template '\(template)'; valid: chat, raw") }
+        do { decoder = try DecoderRegistry.make(options.decoder, settings: options.settings) } catch { throw fail(error.description) }
+        if let problem = options.problem() { throw fail(problem) }
 
-        let directory = Run.locate(model)
+        let directory = Run.locate(options.model)
         let predictor: TransformerModel
         let tokenizer: Tokenizer
         do {
@@ -46,13 +34,15 @@ struct Run: ParsableCommand {
         } catch {
             throw fail("cannot load model \(directory.path): \(error)")
         }
-        let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: template == "chat")
+        let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == "chat")
         let promptTokens: [Int]
         do { promptTokens = try tokenizer.encodeChat(user: prompt, template: chat) } catch {
             throw fail("\(error)")
         }
+        if let problem = DecodeOptions.contextProblem(promptLength: promptTokens.count, genLength: options.genLength,
+                                                      descriptor: predictor.descriptor) { throw fail(problem) }
         let setup = SessionSetup(
-            promptTokens: promptTokens, promptText: prompt, answerLength: genLength, seed: seed,
+            promptTokens: promptTokens, promptText: prompt, answerLength: options.genLength, seed: options.seed,
             tokenizer: URL(fileURLWithPath: tokenizer.file).lastPathComponent,
             tokenText: { tokenizer.displayPiece(for: $0) },
             detokenize: { tokenizer.decode($0, skipSpecialTokens: true) },
