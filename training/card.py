@@ -3,7 +3,8 @@ import csv
 import json
 import os
 
-from .pipeline import MODEL_CFG, TRAIN_PER_TASK, VOCAB  # noqa: F401  (single source of truth)
+from .pipeline import MODEL_CFG, TRAIN_PER_TASK, TRAIN_PER_TASK_DEFAULT, VOCAB  # noqa: F401  (single source of truth)
+from .train import CANVAS_MODES, PROSE_SHARE, TASK_WEIGHTS, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN
 from .common import SEED
 
 
@@ -61,7 +62,13 @@ def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
         steps_done=summ.get("steps_done", "?"), steps_planned=summ.get("steps_planned", "?"),
         wall_min=f"{summ.get('train_wall_s', 0) / 60:.1f}",
         step_s=f"{summ.get('train_wall_s', 0) / max(1, summ.get('steps_done', 1)):.2f}",
-        final_loss=rows[-1]["loss"] if rows else "?", per_task=TRAIN_PER_TASK,
+        final_loss=rows[-1]["loss"] if rows else "?",
+        per_task="generated training samples: " + ", ".join(f"{t} {n:,}" for t, n in TRAIN_PER_TASK.items())
+        + f", every other task {TRAIN_PER_TASK_DEFAULT:,}",
+        task_weights=", ".join(f"{t} {w}" for t, w in TASK_WEIGHTS.items()),
+        prose_pct=round(100 * PROSE_SHARE),
+        canvas_modes=", ".join(f"{m} {p}" for m, p in CANVAS_MODES.items()),
+        tight_pad=TIGHT_EXTRA_PAD, tight_prose=TIGHT_PROSE_LEN,
         loss_table="\n".join(tbl), curve=_ascii_curve(rows), results=res, prose=prose,
         samples="\n".join(samples),
         eval_scope=_scope(results))
