@@ -33,14 +33,19 @@ struct PlayCommand: ParsableCommand {
             try runPlain(first)
             return
         }
-        var sources: [any PlaybackSource] = [
-            try LiveSource(label: "live", configuration: first, paused: paused, recordPath: record, makeSession: try sessionFactory()),
-        ]
-        if let compare {
-            let second = LiveConfiguration(decoder: compare, settings: [], prompt: prompt, seed: options.seed)
-            let secondRecord = record.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-\(compare).jsonl" }
-            sources.append(try LiveSource(label: "live", configuration: second, paused: paused, recordPath: secondRecord,
+        var sources: [any PlaybackSource] = []
+        do {
+            sources.append(try LiveSource(label: "live", configuration: first, paused: paused, recordPath: record,
                                           makeSession: try sessionFactory()))
+            if let compare {
+                let second = LiveConfiguration(decoder: compare, settings: [], prompt: prompt, seed: options.seed)
+                let secondRecord = record.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-\(compare).jsonl" }
+                sources.append(try LiveSource(label: "live", configuration: second, paused: paused, recordPath: secondRecord,
+                                              makeSession: try sessionFactory()))
+            }
+        } catch let error as ExitCode { throw error } catch {
+            // Before the terminal is taken over: one line, as `run` prints it.
+            throw PlaygroundLauncher.fail("\(error)")
         }
         try PlaygroundLauncher.runUI(sources: sources, label: "live", isLive: true, decoders: DecoderRegistry.ids,
                                      parameterChoices: Self.parameterChoices(), startPaused: paused, display: display)
@@ -74,6 +79,11 @@ struct PlayCommand: ParsableCommand {
         return { configuration in
             let decoder = try DecoderRegistry.make(configuration.decoder, settings: configuration.settings)
             let promptTokens = try tokenizer.encodeChat(user: configuration.prompt, template: chat)
+            // Checked here, not only at start-up: a prompt edited in the UI can outgrow the context too.
+            if let problem = DecodeOptions.contextProblem(promptLength: promptTokens.count, genLength: answerLength,
+                                                          descriptor: predictor.descriptor) {
+                throw ContextOverflow(message: problem)
+            }
             let setup = SessionSetup(
                 promptTokens: promptTokens, promptText: configuration.prompt, answerLength: answerLength, seed: configuration.seed,
                 tokenizer: URL(fileURLWithPath: tokenizer.file).lastPathComponent,
@@ -113,4 +123,10 @@ struct PlayCommand: ParsableCommand {
             print(end.answerText)
         }
     }
+}
+
+/// Prompt plus answer canvas do not fit the model's context; the message names both and a hint.
+struct ContextOverflow: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
