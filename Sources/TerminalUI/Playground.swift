@@ -149,8 +149,10 @@ public struct Playground: Sendable {
             state.speedIndex = max(0, state.speedIndex - 1)
         case .cursorLeft, .cursorRight:
             moveCursor(by: action == .cursorLeft ? -1 : 1)
+            if state.lanes.count > 1 { state.compareShowsInspector = true }
         case .cursorUp, .cursorDown:
             moveCursorRow(by: action == .cursorUp ? -1 : 1, size: size)
+            if state.lanes.count > 1 { state.compareShowsInspector = true }
         case .nextParameter:
             let count = parameterList().count
             state.selectedParameter = count == 0 ? 0 : (state.selectedParameter + 1) % count
@@ -177,6 +179,8 @@ public struct Playground: Sendable {
             state.showGhosts.toggle()
         case .toggleHistogram:
             state.histogram = state.histogram == .confidence ? .entropy : .confidence
+        case .toggleInspector:
+            state.compareShowsInspector.toggle()
         case .toggleHelp:
             state.showHelp.toggle()
         case .quit:

@@ -30,6 +30,9 @@ public struct PlaygroundState: Sendable {
     public var showGhosts = false
     public var showHelp = false
     public var histogram = HistogramMetric.confidence
+    /// Compare mode: the pane under each lane shows the inspector at the shared cursor instead of
+    /// the lane's stats (moving the cursor turns it on; `i` toggles).
+    public var compareShowsInspector = false
     public var selectedParameter = 0
     /// The status line's message until the next key, and every note received (the newest shows
     /// while no trajectory has arrived).

@@ -65,8 +65,15 @@ public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize, k
                 .draw(into: &screen, x: 0, y: layout.canvasBottom + 1, width: width, height: PaneLayout.inspectorHeight - 1)
         } else {
             if index == 1 { for row in layout.bodyTop..<layout.bodyBottom { screen.put("│", x: x - 1, y: row, foreground: .border) } }
-            paneTitle("stats · \(frame.header.decoder)", x: x, y: layout.canvasBottom, width: width, into: &screen)
-            stats.draw(into: &screen, x: x, y: layout.canvasBottom + 1, width: width, height: PaneLayout.compareStatsHeight - 1)
+            if state.compareShowsInspector {
+                // Both lanes inspect the same position, so their histories can be read side by side.
+                paneTitle("inspector · \(frame.header.decoder)", x: x, y: layout.canvasBottom, width: width, into: &screen)
+                InspectorPane(frame: frame, position: state.cursor)
+                    .draw(into: &screen, x: x, y: layout.canvasBottom + 1, width: width, height: PaneLayout.compareStatsHeight - 1)
+            } else {
+                paneTitle("stats · \(frame.header.decoder)", x: x, y: layout.canvasBottom, width: width, into: &screen)
+                stats.draw(into: &screen, x: x, y: layout.canvasBottom + 1, width: width, height: PaneLayout.compareStatsHeight - 1)
+            }
         }
     }
     drawTimeline(state, into: &screen)

@@ -47,6 +47,20 @@ import Testing
         #expect(playground.state.viewedStep == 7 && playground.state.following)
     }
 
+    @Test("compare mode: moving the cursor shows the inspector under both lanes; i toggles back to stats")
+    func compareInspectorToggle() {
+        var playground = Self.loaded()
+        let trajectory = SampleTrajectory.trajectory()
+        playground.receive([.start(trajectory.header)] + trajectory.steps.map { .step($0) }, lane: 1)
+        #expect(playground.state.lanes.count == 2 && !playground.state.compareShowsInspector)
+        _ = playground.handle(.character("l"), size: Self.size)
+        #expect(playground.state.compareShowsInspector && playground.state.cursor != nil)
+        _ = playground.handle(.character("i"), size: Self.size)
+        #expect(!playground.state.compareShowsInspector)
+        _ = playground.handle(.character("i"), size: Self.size)
+        #expect(playground.state.compareShowsInspector)
+    }
+
     @Test("speed keys move through the speed table and stop at its ends")
     func speed() {
         var playground = Self.loaded()

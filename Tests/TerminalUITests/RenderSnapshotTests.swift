@@ -86,6 +86,21 @@ import Testing
         Snapshot.check(Self.screen(state, size: TerminalSize(columns: 100, rows: 30)), "compare-mode")
     }
 
+    @Test("compare mode with the inspector: both lanes inspect the same position")
+    func compareInspector() {
+        var second = SampleTrajectory.trajectory()
+        second.header.decoder = "llada"
+        second.steps = Array(second.steps.prefix(4))
+        second.end = nil
+        var state = Self.state(step: 3, lanes: [SampleTrajectory.replay(), Replay(trajectory: second)])
+        state.cursor = state.lanes[0].replay.header.promptTokens.count + 1
+        state.compareShowsInspector = true
+        let screen = Self.screen(state, size: TerminalSize(columns: 100, rows: 30))
+        #expect(screen.lines.contains { $0.contains("─ inspector · fast-dllm") && $0.contains("─ inspector · llada") })
+        #expect(!screen.lines.contains { $0.contains("─ stats ·") })
+        Snapshot.check(screen, "compare-mode-inspector")
+    }
+
     @Test("below 80x24 the screen says so")
     func tooSmall() {
         let screen = Self.screen(Self.state(step: 1), size: TerminalSize(columns: 60, rows: 20))
