@@ -60,6 +60,9 @@ def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
         rope_theta=cfg["rope_theta"], eps=cfg["rms_norm_eps"], mask_id=cfg["mask_token_id"],
         eos_id=cfg["eos_token_id"], bos_id=cfg["bos_token_id"], seed=SEED,
         steps_done=summ.get("steps_done", "?"), steps_planned=summ.get("steps_planned", "?"),
+        progress_note="" if summ.get("finished", True) else (
+            " (**training is not finished**: this is the checkpoint at the end of a segment, mid-schedule;"
+            " rerunning the same command continues it exactly)"),
         wall_min=f"{summ.get('train_wall_s', 0) / 60:.1f}",
         step_s=f"{summ.get('train_wall_s', 0) / max(1, summ.get('steps_done', 1)):.2f}",
         final_loss=rows[-1]["loss"] if rows else "?",

@@ -99,6 +99,21 @@ def run_items(model, tok, items, gen_length=64, block_length=32, steps=64, batch
     return preds
 
 
+@torch.no_grad()
+def answer_ce(model, tok, items):
+    """Mean cross-entropy per answer token (answer + <|eot_id|>) with the whole answer masked."""
+    mask_id, eot = tok.token_to_id(MASK), tok.token_to_id(EOT)
+    total, count = 0.0, 0
+    for it in items:
+        p = tok.encode(chat_prompt(it["prompt"])).ids
+        a = tok.encode(it["answer"]).ids + [eot]
+        x = torch.tensor([p + [mask_id] * len(a)])
+        logits = model(x)[0, len(p):].float()
+        total += torch.nn.functional.cross_entropy(logits, torch.tensor(a), reduction="sum").item()
+        count += len(a)
+    return total / max(1, count)
+
+
 def load_suites(limit=None):
     suites = {}
     for fn in sorted(os.listdir(SUITES_DIR)):

@@ -1,6 +1,7 @@
 """One command for everything: data -> tokenizer -> train -> export -> golden -> eval -> model card.
 
-  python -m training.pipeline                    # full run (what produced Models/llada-mini)
+  python -m training.pipeline                    # full run (what produced Models/llada-mini);
+                                                 # if stopped, the same command continues it exactly
   python -m training.pipeline --smoke            # tiny end-to-end check into training/runs/smoke
   python -m training.pipeline --skip-train       # export/eval the last checkpoint in training/runs/main
 """
@@ -22,8 +23,9 @@ from .model import Config, LLaDA, count_params
 # Training rows per task; the two tasks of the quality bar get twice as many distinct rows.
 TRAIN_PER_TASK = {"addition": 120000, "word-problems": 120000}
 TRAIN_PER_TASK_DEFAULT = 60000
-# Fixed step budget: about 90 minutes at ~0.45 s/step on two quiet cores with bf16 autocast.
-STEPS = 12000
+# Fixed step budget: about 4 hours at ~0.45 s/step on two quiet cores with bf16 autocast, run in
+# segments (--stop-after-minutes) that the same command continues exactly.
+STEPS = 30000
 VOCAB = 2048
 MODEL_CFG = dict(vocab_size=VOCAB, d_model=256, n_layers=5, n_heads=4, mlp_hidden_size=768,
                  max_sequence_length=128, rope_theta=10000.0, rms_norm_eps=1e-5)
@@ -34,13 +36,14 @@ def main():
     ap.add_argument("--steps", type=int, default=STEPS, help="training steps (the LR schedule follows them)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1.5e-3)
-    ap.add_argument("--max-minutes", type=float, default=None,
-                    help="optional wall-clock budget; when it runs out before --steps the schedule follows it")
+    ap.add_argument("--stop-after-minutes", type=float, default=None,
+                    help="end this segment after N minutes of training (checkpointed; the schedule is unchanged, "
+                         "and the same command continues); the partly trained model is exported and evaluated")
     ap.add_argument("--threads", type=int, default=2,
                     help="torch threads (use 1 when the 2 cores are shared: 2-thread OpenMP collapses under load)")
     ap.add_argument("--fp32", action="store_true", help="train in float32 instead of bfloat16 autocast")
     ap.add_argument("--warmup", type=int, default=200)
-    ap.add_argument("--resume", default=None, help="continue training from this checkpoint")
+    ap.add_argument("--fresh", action="store_true", help="discard training/runs/main/ckpt.pt and start over")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--skip-train", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=None)
@@ -59,7 +62,11 @@ def main():
     golden_dir = os.path.join(run_dir, "golden") if a.smoke else GOLDEN_DIR
     os.makedirs(log_dir, exist_ok=True)
     log_path = os.path.join(log_dir, "run.log")
-    logf = open(log_path, "a" if (a.resume or a.skip_train) else "w")   # a fresh run starts a fresh log
+    ckpt_path = os.path.join(run_dir, "ckpt.pt")
+    if (a.fresh or a.smoke) and not a.skip_train and os.path.exists(ckpt_path):
+        os.remove(ckpt_path)
+    continuing = os.path.exists(ckpt_path)
+    logf = open(log_path, "a" if continuing else "w")   # a fresh run starts a fresh log
 
     def log(msg):
         line = f"[{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())}] {msg}"
@@ -83,7 +90,7 @@ def main():
     tok_path = os.path.join(run_dir, "tokenizer.json")
     rng = random.Random(SEED + 2)
     tok_texts = train_paras + [r["prompt"] + " " + r["answer"] for r in rng.sample(sft_rows, min(40000, len(sft_rows)))]
-    if (a.skip_train or a.resume) and os.path.exists(tok_path):
+    if continuing and os.path.exists(tok_path):
         from tokenizers import Tokenizer
         tok = Tokenizer.from_file(tok_path)     # the checkpoint was trained with this one
         log(f"tokenizer: reusing {tok_path} (vocab {tok.get_vocab_size()})")
@@ -96,10 +103,9 @@ def main():
     log(f"prose train tokens: {len(prose_ids)}")
 
     cfg = Config(**MODEL_CFG)
-    ckpt_path = os.path.join(run_dir, "ckpt.pt")
 
     # (c) train
-    from .eval import evaluate, load_suites, run_items, score
+    from .eval import answer_ce, evaluate, load_suites, run_items, score
     quick = load_suites(limit=16)
 
     def quick_eval(model, step):
@@ -108,27 +114,29 @@ def main():
         for task in ("addition", "word-problems"):
             preds = run_items(model, tok, quick[task])
             parts.append(f"{task} {sum(score(i, p) for i, p in zip(quick[task], preds))}/{len(preds)}")
+        # A finer signal than 16 exact matches: cross-entropy per token of the held-out addition
+        # answers (digits and <|eot_id|>) when the whole answer is masked.
+        parts.append(f"addition answer CE {answer_ce(model, tok, quick['addition']):.3f}")
         log(f"quick eval @ step {step}: " + ", ".join(parts))
         model.train()
 
     if not a.skip_train:
-        from .train import train
-        steps = 30 if a.smoke else a.steps
+        from .train import plan_of, train
+        plan = plan_of(cfg, 30 if a.smoke else a.steps, a.batch_size, a.lr, 5 if a.smoke else a.warmup, SEED,
+                       bf16=not a.fp32)
         log(f"model config: {cfg.to_dict()}  params={count_params(LLaDA(cfg))}")
-        log(f"training: step cap={steps} wall budget={a.max_minutes} min batch={a.batch_size} seq_len<=128 (tight/gen/full canvases) "
-            f"lr={a.lr} warmup={a.warmup} then cosine->10% over the budget" + (f" resume={a.resume}" if a.resume else ""))
-        model, done, wall, csv_path = train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps,
-                                            batch_size=a.batch_size, peak_lr=a.lr,
-                                            warmup=5 if a.smoke else a.warmup, seed=SEED, resume=a.resume,
-                                            max_minutes=a.max_minutes, threads=a.threads, bf16=not a.fp32,
-                                            quick_eval=None if a.smoke else quick_eval)
-        log(f"training done: {done} steps in {wall:.0f}s ({wall / done:.3f} s/step)")
-        json.dump({"steps_done": done, "steps_planned": steps, "train_wall_s": wall},
+        log(f"training plan: {plan}; threads={a.threads}; LR warmup then cosine to 10% over the steps")
+        model, done, wall, csv_path, finished = train(
+            cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=a.threads,
+            stop_after_minutes=a.stop_after_minutes, quick_eval=None if a.smoke else quick_eval)
+        log(f"training {'done' if finished else 'paused'}: {done} of {plan['steps']} steps, "
+            f"{wall:.0f}s of training over all segments")
+        json.dump({"steps_done": done, "steps_planned": plan["steps"], "train_wall_s": wall, "finished": finished},
                   open(os.path.join(run_dir, "train_summary.json"), "w"))
         if not a.smoke:
             shutil.copyfile(csv_path, os.path.join(LOG_DIR, "loss.csv"))
     else:
-        ck = torch.load(ckpt_path)
+        ck = torch.load(ckpt_path, weights_only=False)
         model = LLaDA(Config(**ck["cfg"]))
         model.load_state_dict(ck["model"])
         log(f"loaded checkpoint at step {ck['step']} from {ckpt_path}")

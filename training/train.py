@@ -1,5 +1,6 @@
 """LLaDA masked-diffusion training loop (SFT tasks + prose pretraining-style chunks)."""
 import csv
+import json
 import math
 import os
 import random
@@ -14,9 +15,9 @@ from .model import LLaDA
 
 # Sampling weights of the training mixture (prose share = PROSE_SHARE). The two tasks of the
 # quality bar (addition, word problems) get the largest shares.
-TASK_WEIGHTS = {"addition": 0.22, "subtraction": 0.10, "multiplication": 0.08, "word-problems": 0.30,
-                "sort": 0.07, "reverse": 0.07, "spell-number": 0.08, "sudoku": 0.08}
-PROSE_SHARE = 0.12
+TASK_WEIGHTS = {"addition": 0.30, "subtraction": 0.10, "multiplication": 0.08, "word-problems": 0.32,
+                "sort": 0.05, "reverse": 0.05, "spell-number": 0.05, "sudoku": 0.05}
+PROSE_SHARE = 0.10
 GEN_CANVAS = 64          # default answer canvas of the app
 # Canvas layouts of a batch, with their probabilities:
 #   tight: one task per batch, padded with EOS to the batch's longest prompt+answer plus 0..8
@@ -25,7 +26,7 @@ GEN_CANVAS = 64          # default answer canvas of the app
 #          additions is ~40 tokens long instead of ~95.
 #   gen:   every item gets the app's 64-token answer canvas (teaches EOS filling at inference length)
 #   full:  every item is padded to the 128-token context
-CANVAS_MODES = {"tight": 0.6, "gen": 0.3, "full": 0.1}
+CANVAS_MODES = {"tight": 0.7, "gen": 0.25, "full": 0.05}
 TIGHT_EXTRA_PAD = 8
 TIGHT_PROSE_LEN = 64
 EPS = 1e-3
@@ -129,21 +130,46 @@ def lr_at(step, progress, peak, warmup, floor=0.1):
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
-def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, peak_lr=1.5e-3,
-          warmup=200, seed=1234, ckpt_minutes=10.0, max_minutes=None, quick_eval=None, threads=1, resume=None,
-          bf16=True):
-    """resume: path of a checkpoint to continue from (model, optimizer state when saved, step
-    counter, elapsed time); the schedule then restarts with `warmup` steps up to `peak_lr` and a
-    cosine over the new budget, and the data stream is re-seeded with seed + start step.
-    bf16: run the forward and backward matmuls under CPU bfloat16 autocast (weights, optimizer
-    state and the loss stay float32); about 1.5x faster on CPUs with AVX512-BF16."""
-    ck = torch.load(resume) if resume else None
-    start = ck["step"] if ck else 0
-    elapsed0 = ck.get("elapsed_s", 0.0) if ck else 0.0
-    torch.manual_seed(seed + start)
-    random.seed(seed + start)
+def plan_of(cfg, steps, batch_size, peak_lr, warmup, seed, bf16):
+    """Everything that fixes a run's weights, as plain data: a checkpoint resumes only under the
+    same plan (the model shape, the schedule, the seed and the data mixture)."""
+    return {"model": cfg.to_dict(), "steps": steps, "batch_size": batch_size, "peak_lr": peak_lr,
+            "warmup": warmup, "seed": seed, "bf16": bf16, "task_weights": TASK_WEIGHTS,
+            "prose_share": PROSE_SHARE, "canvas_modes": CANVAS_MODES, "tight_extra_pad": TIGHT_EXTRA_PAD,
+            "tight_prose_len": TIGHT_PROSE_LEN, "gen_canvas": GEN_CANVAS}
+
+
+def plan_difference(saved, plan):
+    """Keys whose values differ between a checkpoint's plan and this run's (JSON-normalised)."""
+    norm = lambda d: json.loads(json.dumps(d))
+    saved, plan = norm(saved or {}), norm(plan)
+    return sorted(k for k in set(saved) | set(plan) if saved.get(k) != plan.get(k))
+
+
+def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_minutes=10.0,
+          stop_after_minutes=None, quick_eval=None):
+    """Trains under `plan` (see plan_of), resuming exactly from run_dir/ckpt.pt when it exists.
+
+    The checkpoint holds the model, the optimizer, the step, and the state of both random streams
+    (the batcher's numpy generator: which rows and canvases; the torch generator: t and the masks),
+    and the LR schedule is a function of the step alone, so a run stopped and continued gives the
+    same weights as one uninterrupted run on the same machine and thread count.
+    stop_after_minutes ends this segment (with a checkpoint) without touching the schedule.
+    bf16 (in the plan): the forward and backward matmuls run under CPU bfloat16 autocast (weights,
+    optimizer state and the loss stay float32); about 1.5x faster on CPUs with AVX512-BF16.
+    Returns (model, steps done, training wall seconds over all segments, loss.csv path, finished)."""
+    steps, batch_size, peak_lr, warmup, seed, bf16 = (plan[k] for k in
+                                                      ("steps", "batch_size", "peak_lr", "warmup", "seed", "bf16"))
     torch.set_num_threads(threads)
-    batcher = Batcher(tok, sft_rows, prose_ids, seed + start)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    ckpt_path = os.path.join(run_dir, "ckpt.pt")
+    ck = torch.load(ckpt_path, weights_only=False) if os.path.exists(ckpt_path) else None
+    if ck is not None and plan_difference(ck.get("plan"), plan):
+        raise SystemExit(f"{ckpt_path} was made under another plan (differs in: "
+                         f"{', '.join(plan_difference(ck.get('plan'), plan))}); "
+                         f"rerun with the same options to continue it, or with --fresh to start over")
+    batcher = Batcher(tok, sft_rows, prose_ids, seed)
     log(f"batcher: {sum(len(v) for v in batcher.by_task.values())} SFT rows "
         f"(dropped {batcher.dropped} too long), prose tokens {len(batcher.prose)}")
     model = LLaDA(cfg)
@@ -152,44 +178,41 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, pea
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
                              {"params": no_decay, "weight_decay": 0.0}],
                             lr=peak_lr, betas=(0.9, 0.95), eps=1e-8)
-    gen = torch.Generator().manual_seed(seed + start)
+    gen = torch.Generator().manual_seed(seed)
     csv_path = os.path.join(run_dir, "loss.csv")
     header = ["step", "elapsed_s", "lr", "loss", "loss_sft", "loss_prose", "step_s"]
-    old_rows = []
-    if ck:
+    start, elapsed0, old_rows = 0, 0.0, []
+    if ck is not None:
         model.load_state_dict(ck["model"])
-        if "opt" in ck:
-            opt.load_state_dict(ck["opt"])
+        opt.load_state_dict(ck["opt"])
+        batcher.rng.bit_generator.state = ck["batcher_rng"]
+        gen.set_state(ck["torch_rng"])
+        start, elapsed0 = ck["step"], ck["elapsed_s"]
         old_rows = [r for r in csv.reader(open(csv_path))][1:] if os.path.exists(csv_path) else []
         old_rows = [r for r in old_rows if int(r[0]) <= start]
-        if not elapsed0 and old_rows:
-            elapsed0 = float(old_rows[-1][1])
-        log(f"resumed from {resume} at step {start} (elapsed {elapsed0:.0f}s, optimizer state "
-            f"{'restored' if 'opt' in ck else 'fresh'})")
+        log(f"resuming {ckpt_path} at step {start} of {steps} (training time so far {elapsed0 / 60:.1f} min)")
     fcsv = open(csv_path, "w", newline="")
     wr = csv.writer(fcsv)
     wr.writerow(header)
     wr.writerows(old_rows)
+    fcsv.flush()
+
     t_start = time.time()
     last_ckpt = t_start
+    segment_s = stop_after_minutes * 60 if stop_after_minutes is not None else float("inf")
+
+    def save(step_done):
+        torch.save({"plan": plan, "cfg": cfg.to_dict(), "model": model.state_dict(), "opt": opt.state_dict(),
+                    "batcher_rng": batcher.rng.bit_generator.state, "torch_rng": gen.get_state(),
+                    "step": step_done, "elapsed_s": time.time() - t_start + elapsed0}, ckpt_path + ".tmp")
+        os.replace(ckpt_path + ".tmp", ckpt_path)
+        log(f"checkpoint step {step_done} -> {ckpt_path}")
+
     acc = {"loss": 0.0, "n": 0, "sft": 0.0, "ns": 0, "prose": 0.0, "np": 0}
     t_window = time.time()
-    ckpt_path = os.path.join(run_dir, "ckpt.pt")
-    step = 0
-    # The schedule follows the step budget, so one command gives the same weights on any machine.
-    # An optional wall-clock budget (max_minutes) ends it earlier when it runs out first; the
-    # number of steps actually done is logged.
-    budget_s = max_minutes * 60 if max_minutes is not None else float("inf")
-    t_after_warmup = None
-    for step in range(steps):
-        if step == warmup:
-            t_after_warmup = time.time()
-        if step < warmup:
-            progress = 0.0
-        else:
-            time_prog = (time.time() - t_after_warmup) / max(1.0, budget_s - (t_after_warmup - t_start))
-            progress = max((step - warmup) / max(1, steps - warmup), time_prog)
-        lr = lr_at(step, progress, peak_lr, warmup)
+    step = start
+    for step in range(start, steps):
+        lr = lr_at(step, (step - warmup) / max(1, steps - warmup), peak_lr, warmup)
         for g in opt.param_groups:
             g["lr"] = lr
         ids, valid, maskable, is_prose = batcher.sample(batch_size)
@@ -217,9 +240,10 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, pea
             acc["loss"] += loss.item(); acc["n"] += 1
             acc["sft"] += per_seq[~is_prose].sum().item(); acc["ns"] += int((~is_prose).sum())
             acc["prose"] += per_seq[is_prose].sum().item(); acc["np"] += int(is_prose.sum())
-        if (start + step + 1) % 50 == 0 or step == steps - 1:
+        done = step + 1
+        if done % 50 == 0 or done == steps:
             el = time.time() - t_start + elapsed0
-            row = [start + step + 1, round(el, 1), f"{lr:.3e}", round(acc["loss"] / acc["n"], 4),
+            row = [done, round(el, 1), f"{lr:.3e}", round(acc["loss"] / acc["n"], 4),
                    round(acc["sft"] / max(1, acc["ns"]), 4), round(acc["prose"] / max(1, acc["np"]), 4),
                    round((time.time() - t_window) / acc["n"], 3)]
             wr.writerow(row)
@@ -227,20 +251,16 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, steps, batch_size=32, pea
             log(f"step {row[0]} t={row[1]}s lr={row[2]} loss={row[3]} sft={row[4]} prose={row[5]} step_s={row[6]}")
             acc = {k: 0.0 if isinstance(v, float) else 0 for k, v in acc.items()}
             t_window = time.time()
-        out_of_time = time.time() - t_start > budget_s
-        if time.time() - last_ckpt > ckpt_minutes * 60 or step == steps - 1 or out_of_time:
-            torch.save({"cfg": cfg.to_dict(), "model": model.state_dict(), "opt": opt.state_dict(),
-                        "step": start + step + 1, "elapsed_s": time.time() - t_start + elapsed0},
-                       ckpt_path + ".tmp")
-            os.replace(ckpt_path + ".tmp", ckpt_path)
-            log(f"checkpoint step {start + step + 1} -> {ckpt_path}")
+        out_of_segment = time.time() - t_start > segment_s
+        if time.time() - last_ckpt > ckpt_minutes * 60 or done == steps or out_of_segment:
+            save(done)
             if quick_eval is not None:
-                quick_eval(model, start + step + 1)
+                quick_eval(model, done)
             last_ckpt = time.time()
-        if out_of_time:
-            log(f"wall-clock budget of {max_minutes} min reached at step {start + step + 1} (step cap {steps}); "
-                f"the cosine schedule had reached its end")
+        if out_of_segment and done < steps:
+            log(f"segment of {stop_after_minutes} min over at step {done} of {steps}; "
+                f"the same command continues from the checkpoint")
             break
     fcsv.close()
-    wall = time.time() - t_start + elapsed0
-    return model, start + step + 1, wall, csv_path
+    done = step + 1 if steps > start else start
+    return model, done, time.time() - t_start + elapsed0, csv_path, done >= steps
