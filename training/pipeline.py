@@ -43,6 +43,8 @@ def main():
                     help="torch threads (use 1 when the 2 cores are shared: 2-thread OpenMP collapses under load)")
     ap.add_argument("--fp32", action="store_true", help="train in float32 instead of bfloat16 autocast")
     ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--train-only", action="store_true",
+                    help="train (this segment) and stop: no export, evaluation or card, so the repository is untouched")
     ap.add_argument("--fresh", action="store_true", help="discard training/runs/main/ckpt.pt and start over")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--skip-train", action="store_true")
@@ -61,7 +63,9 @@ def main():
     model_dir = os.path.join(run_dir, "export") if a.smoke else MODEL_DIR
     golden_dir = os.path.join(run_dir, "golden") if a.smoke else GOLDEN_DIR
     os.makedirs(log_dir, exist_ok=True)
-    log_path = os.path.join(log_dir, "run.log")
+    # The whole run's log (every segment) lives beside the checkpoint; a run that exports copies it
+    # to training/logs/ at the end, so --train-only segments leave the repository untouched.
+    log_path = os.path.join(run_dir, "run.log")
     ckpt_path = os.path.join(run_dir, "ckpt.pt")
     if (a.fresh or a.smoke) and not a.skip_train and os.path.exists(ckpt_path):
         os.remove(ckpt_path)
@@ -133,8 +137,11 @@ def main():
             f"{wall:.0f}s of training over all segments")
         json.dump({"steps_done": done, "steps_planned": plan["steps"], "train_wall_s": wall, "finished": finished},
                   open(os.path.join(run_dir, "train_summary.json"), "w"))
-        if not a.smoke:
+        if not a.smoke and not a.train_only:
             shutil.copyfile(csv_path, os.path.join(LOG_DIR, "loss.csv"))
+        if a.train_only:
+            log(f"=== --train-only: stopping after training; checkpoint in {ckpt_path}")
+            return
     else:
         ck = torch.load(ckpt_path, weights_only=False)
         model = LLaDA(Config(**ck["cfg"]))
@@ -160,6 +167,9 @@ def main():
     from .card import write_card
     write_card(model_dir, log_dir, run_dir, count_params(emodel), results, smoke=a.smoke)
     log(f"=== pipeline end: total wall {time.time() - t0:.0f}s")
+    if log_dir != run_dir:
+        logf.flush()
+        shutil.copyfile(log_path, os.path.join(log_dir, "run.log"))
 
 
 if __name__ == "__main__":
