@@ -65,32 +65,16 @@ struct PlayCommand: ParsableCommand {
     /// Loads the model and tokenizer once and returns a closure that builds sessions on them.
     /// Each lane gets its own model instance (a model's cache belongs to one decode thread).
     private func sessionFactory() throws -> (LiveConfiguration) throws -> Session {
-        let directory = Run.locate(options.model)
-        let predictor: TransformerModel
-        let tokenizer: Tokenizer
-        do {
-            predictor = try TransformerModel.load(directory: directory)
-            tokenizer = try Tokenizer.load(from: directory)
-        } catch {
-            throw PlaygroundLauncher.fail("cannot load model \(directory.path): \(error)\n(no model? `dllm-play replay FILE` needs none)")
+        let loaded: LoadedModel
+        do { loaded = try LoadedModel(options) } catch {
+            throw PlaygroundLauncher.fail("\(error)\n(no model? `dllm-play replay FILE` needs none)")
         }
-        let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == "chat")
-        let answerLength = options.genLength
         return { configuration in
             let decoder = try DecoderRegistry.make(configuration.decoder, settings: configuration.settings)
-            let promptTokens = try tokenizer.encodeChat(user: configuration.prompt, template: chat)
-            // Checked here, not only at start-up: a prompt edited in the UI can outgrow the context too.
-            if let problem = DecodeOptions.contextProblem(promptLength: promptTokens.count, genLength: answerLength,
-                                                          descriptor: predictor.descriptor) {
-                throw ContextOverflow(message: problem)
-            }
-            let setup = SessionSetup(
-                promptTokens: promptTokens, promptText: configuration.prompt, answerLength: answerLength, seed: configuration.seed,
-                tokenizer: URL(fileURLWithPath: tokenizer.file).lastPathComponent,
-                tokenText: { tokenizer.displayPiece(for: $0) },
-                detokenize: { tokenizer.decode($0, skipSpecialTokens: true) },
-                writer: "dllm-play \(DllmPlay.versionNumber)")
-            return try Session(decoder: decoder, predictor: predictor, setup: setup)
+            // Checked on every session, not only at start-up: a prompt edited in the UI can outgrow the context too.
+            let promptTokens = try loaded.promptTokens(for: configuration.prompt)
+            let setup = loaded.sessionSetup(promptTokens: promptTokens, prompt: configuration.prompt, seed: configuration.seed)
+            return try Session(decoder: decoder, predictor: loaded.predictor, setup: setup)
         }
     }
 
@@ -123,10 +107,4 @@ struct PlayCommand: ParsableCommand {
             print(end.answerText)
         }
     }
-}
-
-/// Prompt plus answer canvas do not fit the model's context; the message names both and a hint.
-struct ContextOverflow: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

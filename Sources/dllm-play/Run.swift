@@ -25,28 +25,12 @@ struct Run: ParsableCommand {
         do { decoder = try DecoderRegistry.make(options.decoder, settings: options.settings) } catch { throw fail(error.description) }
         if let problem = options.problem() { throw fail(problem) }
 
-        let directory = Run.locate(options.model)
-        let predictor: TransformerModel
-        let tokenizer: Tokenizer
-        do {
-            predictor = try TransformerModel.load(directory: directory)
-            tokenizer = try Tokenizer.load(from: directory)
-        } catch {
-            throw fail("cannot load model \(directory.path): \(error)")
-        }
-        let chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == "chat")
+        let loaded: LoadedModel
+        do { loaded = try LoadedModel(options) } catch { throw fail(error.description) }
         let promptTokens: [Int]
-        do { promptTokens = try tokenizer.encodeChat(user: prompt, template: chat) } catch {
-            throw fail("\(error)")
-        }
-        if let problem = DecodeOptions.contextProblem(promptLength: promptTokens.count, genLength: options.genLength,
-                                                      descriptor: predictor.descriptor) { throw fail(problem) }
-        let setup = SessionSetup(
-            promptTokens: promptTokens, promptText: prompt, answerLength: options.genLength, seed: options.seed,
-            tokenizer: URL(fileURLWithPath: tokenizer.file).lastPathComponent,
-            tokenText: { tokenizer.displayPiece(for: $0) },
-            detokenize: { tokenizer.decode($0, skipSpecialTokens: true) },
-            writer: "dllm-play \(DllmPlay.versionNumber)", recordsTimings: !noTimings)
+        do { promptTokens = try loaded.promptTokens(for: prompt) } catch { throw fail("\(error)") }
+        let predictor = loaded.predictor
+        let setup = loaded.sessionSetup(promptTokens: promptTokens, prompt: prompt, seed: options.seed, recordsTimings: !noTimings)
         let session: Session
         do { session = try Session(decoder: decoder, predictor: predictor, setup: setup) } catch {
             throw fail(error.description)

@@ -1,0 +1,58 @@
+import Decoding
+import Foundation
+import Modeling
+import Tokenization
+
+/// A checkpoint folder loaded for decoding: the model, its tokenizer and the prompt layout. One
+/// place for what `run` and `play` both do before a session: load, template, check the context,
+/// and describe the session.
+struct LoadedModel {
+    let predictor: TransformerModel
+    let tokenizer: Tokenizer
+    let chat: ChatTemplate
+    let answerLength: Int
+
+    /// Loads `options.model`; the error is one line naming the folder.
+    init(_ options: DecodeOptions) throws(LoadFailure) {
+        let directory = Run.locate(options.model)
+        do {
+            predictor = try TransformerModel.load(directory: directory)
+            tokenizer = try Tokenizer.load(from: directory)
+        } catch {
+            throw LoadFailure(message: "cannot load model \(directory.path): \(error)")
+        }
+        chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == "chat")
+        answerLength = options.genLength
+    }
+
+    /// The templated prompt's ids; throws `ContextOverflow` when prompt plus canvas do not fit.
+    func promptTokens(for prompt: String) throws -> [Int] {
+        let tokens = try tokenizer.encodeChat(user: prompt, template: chat)
+        if let problem = DecodeOptions.contextProblem(promptLength: tokens.count, genLength: answerLength,
+                                                      descriptor: predictor.descriptor) {
+            throw ContextOverflow(message: problem)
+        }
+        return tokens
+    }
+
+    func sessionSetup(promptTokens: [Int], prompt: String, seed: UInt64, recordsTimings: Bool = true) -> SessionSetup {
+        let tokenizer = tokenizer
+        return SessionSetup(
+            promptTokens: promptTokens, promptText: prompt, answerLength: answerLength, seed: seed,
+            tokenizer: URL(fileURLWithPath: tokenizer.file).lastPathComponent,
+            tokenText: { tokenizer.displayPiece(for: $0) },
+            detokenize: { tokenizer.decode($0, skipSpecialTokens: true) },
+            writer: "dllm-play \(DllmPlay.versionNumber)", recordsTimings: recordsTimings)
+    }
+}
+
+struct LoadFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Prompt plus answer canvas do not fit the model's context; the message names both and a hint.
+struct ContextOverflow: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
