@@ -3,9 +3,14 @@ import csv
 import json
 import os
 
-from .pipeline import MODEL_CFG, TRAIN_PER_TASK, TRAIN_PER_TASK_DEFAULT, VOCAB  # noqa: F401  (single source of truth)
+from .pipeline import (BATCH, MODEL_CFG, PEAK_LR, TRAIN_PER_TASK, TRAIN_PER_TASK_DEFAULT,  # noqa: F401
+                       VOCAB, WARMUP)  # (single source of truth)
 from .train import CANVAS_MODES, PROSE_SHARE, TASK_WEIGHTS, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN
 from .common import SEED
+
+# Seconds per training step of the plan on this project's 2-core CPU machine (bf16 autocast,
+# 2 threads): 8 steps in a one-minute segment of train() with the plan and device "cpu".
+CPU_STEP_S = 7.5
 
 
 def _ascii_curve(rows, width=60, height=12):
@@ -64,6 +69,8 @@ def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
             " (**training is not finished**: this is the checkpoint at the end of a segment, mid-schedule;"
             " rerunning the same command continues it exactly)"),
         wall_min=f"{summ.get('train_wall_s', 0) / 60:.1f}",
+        hardware=summ.get("device", "unknown"), peak_lr=PEAK_LR, warmup=WARMUP, batch=BATCH,
+        cpu_step_s=CPU_STEP_S, cpu_hours=f"{CPU_STEP_S * summ.get('steps_planned', 0) / 3600:.0f}",
         step_s=f"{summ.get('train_wall_s', 0) / max(1, summ.get('steps_done', 1)):.2f}",
         final_loss=rows[-1]["loss"] if rows else "?",
         per_task="generated training samples: " + ", ".join(f"{t} {n:,}" for t, n in TRAIN_PER_TASK.items())

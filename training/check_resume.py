@@ -35,7 +35,7 @@ def main():
                               os.path.join(work, "tokenizer.json"))
         tok = Tokenizer.from_file(os.path.join(work, "tokenizer.json"))
         prose = [i for e in tok.encode_batch(paras) for i in e.ids]
-        cfg = Config(**dict(MODEL_CFG, vocab_size=2048, d_model=64, n_layers=2, mlp_hidden_size=128))
+        cfg = Config(**dict(MODEL_CFG, vocab_size=2048, d_model=64, n_layers=2, n_heads=4, mlp_hidden_size=128))
         plan = plan_of(cfg, STEPS, 8, 1e-3, 4, 1234, bf16=True)
         quiet = lambda msg: None
         runs = {}

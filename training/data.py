@@ -6,6 +6,7 @@ training generator rejects any prompt that appears in a test suite.
 import itertools
 import json
 import os
+import shutil
 import random
 import re
 import subprocess
@@ -270,8 +271,11 @@ def extract_prose(path):
     """Plain text of the WEB module (engWEB2015eb) via diatheke's OSIS output.
 
     The plain-text filter of diatheke drops the space where a footnote was, so we read
-    the OSIS markup, keep the <w> word elements and strip tags ourselves.
+    the OSIS markup, keep the <w> word elements and strip tags ourselves. On a machine without
+    diatheke (a GPU box), the text extracted earlier at `path` is used as is.
     """
+    if shutil.which("diatheke") is None and os.path.exists(path):
+        return open(path, encoding="utf-8").read().rstrip("\n").split("\n")
     osis = subprocess.run(["diatheke", "-b", "engWEB2015eb", "-f", "OSIS", "-k", "Gen-Rev"],
                           check=True, capture_output=True, text=True).stdout
     verse_re = re.compile(r"(?:[1-4] )?[A-Z][A-Za-z]+(?: [A-Za-z]+)*(?: \([A-Za-z]+\))? \d+:\d+: ")

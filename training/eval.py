@@ -32,16 +32,17 @@ def generate(model, prompts, mask_id, gen_length=64, block_length=32, steps=64):
     assert steps % n_blocks == 0
     spb = steps // n_blocks
     B = len(prompts)
-    P = torch.tensor([len(p) for p in prompts])
+    dev = next(model.parameters()).device
+    P = torch.tensor([len(p) for p in prompts], device=dev)
     L = int(P.max()) + gen_length
-    x = torch.zeros(B, L, dtype=torch.long)
-    valid = torch.zeros(B, L, dtype=torch.bool)
+    x = torch.zeros(B, L, dtype=torch.long, device=dev)
+    valid = torch.zeros(B, L, dtype=torch.bool, device=dev)
     for i, p in enumerate(prompts):
-        x[i, :len(p)] = torch.tensor(p)
+        x[i, :len(p)] = torch.tensor(p, device=dev)
         x[i, len(p):len(p) + gen_length] = mask_id
         valid[i, :len(p) + gen_length] = True
     nfe = 0
-    ar = torch.arange(block_length)[None, :]
+    ar = torch.arange(block_length, device=dev)[None, :]
     for b in range(n_blocks):
         # absolute positions of block b for every item: [B, block_length]
         bpos = (P + b * block_length)[:, None] + ar
@@ -56,6 +57,8 @@ def generate(model, prompts, mask_id, gen_length=64, block_length=32, steps=64):
             conf, x0 = probs.max(dim=-1)                                  # [B, block_length]
             cand = x.gather(1, bpos) == mask_id
             conf = torch.where(cand, conf, torch.full_like(conf, -float("inf")))
+            conf, x0, bpos_host = conf.cpu(), x0.cpu(), bpos.cpu()   # one sync per step, not per item
+            rows, cols, vals = [], [], []
             for i in range(B):
                 k = sched[i][s]
                 if k == 0:
@@ -64,7 +67,9 @@ def generate(model, prompts, mask_id, gen_length=64, block_length=32, steps=64):
                     j = conf[i].argmax().view(1)   # first max = lowest position on ties
                 else:
                     j = torch.topk(conf[i], k).indices
-                x[i, bpos[i, j]] = x0[i, j]
+                rows += [i] * len(j); cols += bpos_host[i, j].tolist(); vals += x0[i, j].tolist()
+            if rows:
+                x[torch.tensor(rows, device=dev), torch.tensor(cols, device=dev)] = torch.tensor(vals, device=dev)
     outs = [x[i, len(prompts[i]):len(prompts[i]) + gen_length].tolist() for i in range(B)]
     return outs, nfe
 
@@ -103,13 +108,14 @@ def run_items(model, tok, items, gen_length=64, block_length=32, steps=64, batch
 def answer_ce(model, tok, items):
     """Mean cross-entropy per answer token (answer + <|eot_id|>) with the whole answer masked."""
     mask_id, eot = tok.token_to_id(MASK), tok.token_to_id(EOT)
+    dev = next(model.parameters()).device
     total, count = 0.0, 0
     for it in items:
         p = tok.encode(chat_prompt(it["prompt"])).ids
         a = tok.encode(it["answer"]).ids + [eot]
-        x = torch.tensor([p + [mask_id] * len(a)])
+        x = torch.tensor([p + [mask_id] * len(a)], device=dev)
         logits = model(x)[0, len(p):].float()
-        total += torch.nn.functional.cross_entropy(logits, torch.tensor(a), reduction="sum").item()
+        total += torch.nn.functional.cross_entropy(logits, torch.tensor(a, device=dev), reduction="sum").item()
         count += len(a)
     return total / max(1, count)
 

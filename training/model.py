@@ -40,7 +40,7 @@ class RMSNorm(nn.Module):
 
 def rope_tables(positions, head_dim, theta):
     """cos/sin of shape [..., L, head_dim] for the rotate-half (non-interleaved) form, in fp32."""
-    inv = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
+    inv = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32, device=positions.device) / head_dim))
     freqs = positions.to(torch.float32)[..., None] * inv  # [..., L, hd/2]
     emb = torch.cat([freqs, freqs], dim=-1)
     return emb.cos(), emb.sin()
@@ -112,7 +112,7 @@ class LLaDA(nn.Module):
         """ids [B,L]; valid [B,L] bool (False = key padding, ignored by attention); returns ln_f output."""
         B, L = ids.shape
         if positions is None:
-            positions = torch.arange(L)
+            positions = torch.arange(L, device=ids.device)
         cos, sin = rope_tables(positions, self.cfg.d_model // self.cfg.n_heads, self.cfg.rope_theta)
         if cos.dim() == 2:
             cos, sin = cos[None, None], sin[None, None]

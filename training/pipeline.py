@@ -20,29 +20,36 @@ from . import data
 from .common import LOG_DIR, MODEL_DIR, RUNS_DIR, SEED, GOLDEN_DIR
 from .model import Config, LLaDA, count_params
 
-# Training rows per task; the two tasks of the quality bar get twice as many distinct rows.
-TRAIN_PER_TASK = {"addition": 120000, "word-problems": 120000}
-TRAIN_PER_TASK_DEFAULT = 60000
-# Fixed step budget: about 4 hours at ~0.45 s/step on two quiet cores with bf16 autocast, run in
-# segments (--stop-after-minutes) that the same command continues exactly.
-STEPS = 30000
+# Training rows per task; the two tasks of the quality bar get more distinct rows, so that a few
+# epochs of them do not teach the model to recall rows instead of adding.
+TRAIN_PER_TASK = {"addition": 300000, "word-problems": 300000}
+TRAIN_PER_TASK_DEFAULT = 100000
+# Fixed step plan, sized for one GPU (an H200 runs it in minutes). On two CPU cores the same plan
+# runs in segments (--stop-after-minutes) that the same command continues exactly, but takes days:
+# a masked-diffusion model this small needs millions of sequences to get past the unigram plateau.
+STEPS = 10000
+BATCH = 256
+PEAK_LR = 1e-3
+WARMUP = 500
 VOCAB = 2048
-MODEL_CFG = dict(vocab_size=VOCAB, d_model=256, n_layers=5, n_heads=4, mlp_hidden_size=768,
+MODEL_CFG = dict(vocab_size=VOCAB, d_model=320, n_layers=6, n_heads=5, mlp_hidden_size=864,
                  max_sequence_length=128, rope_theta=10000.0, rms_norm_eps=1e-5)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=STEPS, help="training steps (the LR schedule follows them)")
-    ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=1.5e-3)
+    ap.add_argument("--batch-size", type=int, default=BATCH)
+    ap.add_argument("--lr", type=float, default=PEAK_LR)
+    ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
+                    help="where to train and evaluate (auto: cuda when torch sees a GPU)")
     ap.add_argument("--stop-after-minutes", type=float, default=None,
                     help="end this segment after N minutes of training (checkpointed; the schedule is unchanged, "
                          "and the same command continues); the partly trained model is exported and evaluated")
     ap.add_argument("--threads", type=int, default=2,
                     help="torch threads (use 1 when the 2 cores are shared: 2-thread OpenMP collapses under load)")
     ap.add_argument("--fp32", action="store_true", help="train in float32 instead of bfloat16 autocast")
-    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--warmup", type=int, default=WARMUP)
     ap.add_argument("--train-only", action="store_true",
                     help="train (this segment) and stop: no export, evaluation or card, so the repository is untouched")
     ap.add_argument("--fresh", action="store_true", help="discard training/runs/main/ckpt.pt and start over")
@@ -53,6 +60,7 @@ def main():
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
+    device = ("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
@@ -80,7 +88,8 @@ def main():
 
     t0 = time.time()
     log(f"=== pipeline start: args={vars(a)} seed={SEED} torch={torch.__version__} "
-        f"python={platform.python_version()} threads={torch.get_num_threads()}")
+        f"python={platform.python_version()} threads={torch.get_num_threads()} device={device}"
+        + (f" ({torch.cuda.get_device_name()})" if device == "cuda" else ""))
 
     # (a) data
     per_task = {t: (500 if a.smoke else TRAIN_PER_TASK.get(t, TRAIN_PER_TASK_DEFAULT)) for t in data.TASKS}
@@ -126,8 +135,8 @@ def main():
 
     if not a.skip_train:
         from .train import plan_of, train
-        plan = plan_of(cfg, 30 if a.smoke else a.steps, a.batch_size, a.lr, 5 if a.smoke else a.warmup, SEED,
-                       bf16=not a.fp32)
+        plan = plan_of(cfg, 30 if a.smoke else a.steps, 16 if a.smoke else a.batch_size, a.lr, 5 if a.smoke else a.warmup, SEED,
+                       bf16=not a.fp32, device=device)
         log(f"model config: {cfg.to_dict()}  params={count_params(LLaDA(cfg))}")
         log(f"training plan: {plan}; threads={a.threads}; LR warmup then cosine to 10% over the steps")
         model, done, wall, csv_path, finished = train(
@@ -135,7 +144,8 @@ def main():
             stop_after_minutes=a.stop_after_minutes, quick_eval=None if a.smoke else quick_eval)
         log(f"training {'done' if finished else 'paused'}: {done} of {plan['steps']} steps, "
             f"{wall:.0f}s of training over all segments")
-        json.dump({"steps_done": done, "steps_planned": plan["steps"], "train_wall_s": wall, "finished": finished},
+        json.dump({"steps_done": done, "steps_planned": plan["steps"], "train_wall_s": wall, "finished": finished,
+                   "device": torch.cuda.get_device_name() if device == "cuda" else platform.processor() or "cpu"},
                   open(os.path.join(run_dir, "train_summary.json"), "w"))
         if not a.smoke and not a.train_only:
             shutil.copyfile(csv_path, os.path.join(LOG_DIR, "loss.csv"))
@@ -143,7 +153,7 @@ def main():
             log(f"=== --train-only: stopping after training; checkpoint in {ckpt_path}")
             return
     else:
-        ck = torch.load(ckpt_path, weights_only=False)
+        ck = torch.load(ckpt_path, weights_only=False, map_location="cpu")
         model = LLaDA(Config(**ck["cfg"]))
         model.load_state_dict(ck["model"])
         log(f"loaded checkpoint at step {ck['step']} from {ckpt_path}")
@@ -152,6 +162,7 @@ def main():
 
     # (e) export (before eval so evaluation reads the exported files)
     from .export import export, load_exported, write_golden
+    model = model.cpu()
     export(model, tok_path, model_dir)
     log(f"exported to {model_dir}")
     write_golden(model_dir, golden_dir)
@@ -159,10 +170,11 @@ def main():
 
     # (d) evaluate the exported model
     emodel, etok = load_exported(model_dir)
+    emodel.to(device)
     prefixes = [" ".join(p.split()[:12]) for p in held_paras[:: max(1, len(held_paras) // 6)][:6]]
     limit = 10 if a.smoke else a.eval_limit
     results, conts = evaluate(emodel, etok, log, os.path.join(log_dir, "eval.json"), limit, prefixes,
-                              workers=a.eval_workers)
+                              workers=1 if device == "cuda" else a.eval_workers)
 
     from .card import write_card
     write_card(model_dir, log_dir, run_dir, count_params(emodel), results, smoke=a.smoke)

@@ -130,11 +130,12 @@ def lr_at(step, progress, peak, warmup, floor=0.1):
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
-def plan_of(cfg, steps, batch_size, peak_lr, warmup, seed, bf16):
+def plan_of(cfg, steps, batch_size, peak_lr, warmup, seed, bf16, device="cpu"):
     """Everything that fixes a run's weights, as plain data: a checkpoint resumes only under the
-    same plan (the model shape, the schedule, the seed and the data mixture)."""
+    same plan (the model shape, the schedule, the seed, the data mixture and the device kind, since
+    CPU and CUDA kernels round differently)."""
     return {"model": cfg.to_dict(), "steps": steps, "batch_size": batch_size, "peak_lr": peak_lr,
-            "warmup": warmup, "seed": seed, "bf16": bf16, "task_weights": TASK_WEIGHTS,
+            "warmup": warmup, "seed": seed, "bf16": bf16, "device": device, "task_weights": TASK_WEIGHTS,
             "prose_share": PROSE_SHARE, "canvas_modes": CANVAS_MODES, "tight_extra_pad": TIGHT_EXTRA_PAD,
             "tight_prose_len": TIGHT_PROSE_LEN, "gen_canvas": GEN_CANVAS}
 
@@ -155,8 +156,10 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
     and the LR schedule is a function of the step alone, so a run stopped and continued gives the
     same weights as one uninterrupted run on the same machine and thread count.
     stop_after_minutes ends this segment (with a checkpoint) without touching the schedule.
-    bf16 (in the plan): the forward and backward matmuls run under CPU bfloat16 autocast (weights,
+    bf16 (in the plan): the forward and backward matmuls run under bfloat16 autocast (weights,
     optimizer state and the loss stay float32); about 1.5x faster on CPUs with AVX512-BF16.
+    device (in the plan): "cpu" or "cuda". Batches, t and the masks are always drawn on the CPU
+    from the same generators and then moved, so the data stream is the same on either device.
     Returns (model, steps done, training wall seconds over all segments, loss.csv path, finished)."""
     steps, batch_size, peak_lr, warmup, seed, bf16 = (plan[k] for k in
                                                       ("steps", "batch_size", "peak_lr", "warmup", "seed", "bf16"))
@@ -164,7 +167,8 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
     torch.manual_seed(seed)
     random.seed(seed)
     ckpt_path = os.path.join(run_dir, "ckpt.pt")
-    ck = torch.load(ckpt_path, weights_only=False) if os.path.exists(ckpt_path) else None
+    device = torch.device(plan.get("device", "cpu"))
+    ck = torch.load(ckpt_path, weights_only=False, map_location=device) if os.path.exists(ckpt_path) else None
     if ck is not None and plan_difference(ck.get("plan"), plan):
         raise SystemExit(f"{ckpt_path} was made under another plan (differs in: "
                          f"{', '.join(plan_difference(ck.get('plan'), plan))}); "
@@ -172,12 +176,12 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
     batcher = Batcher(tok, sft_rows, prose_ids, seed)
     log(f"batcher: {sum(len(v) for v in batcher.by_task.values())} SFT rows "
         f"(dropped {batcher.dropped} too long), prose tokens {len(batcher.prose)}")
-    model = LLaDA(cfg)
+    model = LLaDA(cfg).to(device)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
                              {"params": no_decay, "weight_decay": 0.0}],
-                            lr=peak_lr, betas=(0.9, 0.95), eps=1e-8)
+                            lr=peak_lr, betas=(0.9, 0.95), eps=1e-8, fused=device.type == "cuda")
     gen = torch.Generator().manual_seed(seed)
     csv_path = os.path.join(run_dir, "loss.csv")
     header = ["step", "elapsed_s", "lr", "loss", "loss_sft", "loss_prose", "step_s"]
@@ -186,7 +190,7 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         batcher.rng.bit_generator.state = ck["batcher_rng"]
-        gen.set_state(ck["torch_rng"])
+        gen.set_state(ck["torch_rng"].cpu())
         start, elapsed0 = ck["step"], ck["elapsed_s"]
         old_rows = [r for r in csv.reader(open(csv_path))][1:] if os.path.exists(csv_path) else []
         old_rows = [r for r in old_rows if int(r[0]) <= start]
@@ -208,7 +212,10 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
         os.replace(ckpt_path + ".tmp", ckpt_path)
         log(f"checkpoint step {step_done} -> {ckpt_path}")
 
-    acc = {"loss": 0.0, "n": 0, "sft": 0.0, "ns": 0, "prose": 0.0, "np": 0}
+    # Running sums stay on the device (no per-step host sync); read every 50 steps.
+    zero_acc = lambda: {k: torch.zeros((), device=device) for k in ("loss", "sft", "ns", "prose", "np")}
+    acc, acc_n = zero_acc(), 0
+    skipped = 0
     t_window = time.time()
     step = start
     for step in range(start, steps):
@@ -219,9 +226,11 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
         B, L = ids.shape
         t = EPS + (1 - EPS) * torch.rand(B, 1, generator=gen)
         masked = maskable & (torch.rand(B, L, generator=gen) < t)
+        ids, valid, maskable, is_prose, t, masked = (x.to(device, non_blocking=True)
+                                                     for x in (ids, valid, maskable, is_prose, t, masked))
         noisy = torch.where(masked, torch.full_like(ids, batcher.mask_id), ids)
         model.train()
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
             h = model.hidden(noisy, valid)
             logits = model.head(h[masked])
         ce = F.cross_entropy(logits.float(), ids[masked], reduction="none")
@@ -231,25 +240,32 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
         loss = per_tok.sum() / B
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        if torch.isfinite(grad_norm):
+            opt.step()
+        else:
+            # A non-finite loss or gradient would poison the weights and the Adam moments for
+            # good; skip the update and say so (the step still counts, so the schedule holds).
+            skipped += 1
+            log(f"step {step + 1}: non-finite gradient norm, update skipped ({skipped} so far)")
         # bookkeeping: per-sequence losses split by kind
         with torch.no_grad():
-            seq_idx = torch.arange(B)[:, None].expand(B, L)[masked]
-            per_seq = torch.zeros(B).index_add_(0, seq_idx, per_tok.detach())
-            acc["loss"] += loss.item(); acc["n"] += 1
-            acc["sft"] += per_seq[~is_prose].sum().item(); acc["ns"] += int((~is_prose).sum())
-            acc["prose"] += per_seq[is_prose].sum().item(); acc["np"] += int(is_prose.sum())
+            seq_idx = torch.arange(B, device=device)[:, None].expand(B, L)[masked]
+            per_seq = torch.zeros(B, device=device).index_add_(0, seq_idx, per_tok.detach())
+            acc["loss"] += loss.detach(); acc_n += 1
+            acc["sft"] += per_seq[~is_prose].sum(); acc["ns"] += (~is_prose).sum()
+            acc["prose"] += per_seq[is_prose].sum(); acc["np"] += is_prose.sum()
         done = step + 1
         if done % 50 == 0 or done == steps:
             el = time.time() - t_start + elapsed0
-            row = [done, round(el, 1), f"{lr:.3e}", round(acc["loss"] / acc["n"], 4),
-                   round(acc["sft"] / max(1, acc["ns"]), 4), round(acc["prose"] / max(1, acc["np"]), 4),
-                   round((time.time() - t_window) / acc["n"], 3)]
+            a = {k: v.item() for k, v in acc.items()}
+            row = [done, round(el, 1), f"{lr:.3e}", round(a["loss"] / acc_n, 4),
+                   round(a["sft"] / max(1, a["ns"]), 4), round(a["prose"] / max(1, a["np"]), 4),
+                   round((time.time() - t_window) / acc_n, 4)]
             wr.writerow(row)
             fcsv.flush()
             log(f"step {row[0]} t={row[1]}s lr={row[2]} loss={row[3]} sft={row[4]} prose={row[5]} step_s={row[6]}")
-            acc = {k: 0.0 if isinstance(v, float) else 0 for k, v in acc.items()}
+            acc, acc_n = zero_acc(), 0
             t_window = time.time()
         out_of_segment = time.time() - t_start > segment_s
         if time.time() - last_ckpt > ckpt_minutes * 60 or done == steps or out_of_segment:
