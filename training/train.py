@@ -33,6 +33,11 @@ EPS = 1e-3
 
 
 class Batcher:
+    """Draws training batches. Rows are kept as numpy arrays and batches are filled in numpy, then
+    handed to torch once: on a GPU the step is otherwise bound by per-item tensor indexing here.
+    The random stream (which rows, canvases and windows) is the same call for call as the
+    per-item version that trained the shipped model, so its plan still reproduces it."""
+
     def __init__(self, tok, sft_rows, prose_ids, seed):
         self.tok = tok
         self.rng = np.random.default_rng(seed)
@@ -49,11 +54,16 @@ class Batcher:
             if len(ans) > GEN_CANVAS or len(p.ids) + GEN_CANVAS > SEQ_LEN:
                 dropped += 1
                 continue
-            self.by_task.setdefault(r["task"], []).append((p.ids, ans))
+            # one array per row: prompt then answer; the prompt length says where the answer starts
+            self.by_task.setdefault(r["task"], []).append((np.asarray(p.ids + ans, dtype=np.int64), len(p.ids)))
         self.dropped = dropped
         self.tasks = list(TASK_WEIGHTS)
         w = np.array([TASK_WEIGHTS[t] for t in self.tasks])
         self.task_p = w / w.sum()
+        # Generator.choice(n, p=p) draws one random() and searches this normalised CDF; doing it
+        # here gives the same index from the same draw without rebuilding the CDF per item.
+        self.task_cdf = self.task_p.cumsum()
+        self.task_cdf /= self.task_cdf[-1]
         self.prose = np.asarray(prose_ids, dtype=np.int64)
 
     def sample(self, B):
@@ -68,7 +78,7 @@ class Batcher:
             else:
                 items.append(self._draw(self._draw_task()))
         if mode == "gen" and any(it is not None for it in items):
-            L = max(len(it[0]) for it in items if it is not None) + GEN_CANVAS
+            L = max(it[1] for it in items if it is not None) + GEN_CANVAS
         else:
             L = SEQ_LEN
         ids, valid, maskable, is_prose = self._empty(B, L)
@@ -76,10 +86,9 @@ class Batcher:
             if it is None:
                 self._put_prose(ids, valid, maskable, is_prose, i, L)
             else:
-                p, a = it
-                end = len(p) + GEN_CANVAS if mode == "gen" else L
-                self._put_sft(ids, valid, maskable, i, p, a, end)
-        return ids, valid, maskable, is_prose
+                row, prompt_len = it
+                self._put_sft(ids, valid, maskable, i, row, prompt_len, prompt_len + GEN_CANVAS if mode == "gen" else L)
+        return self._as_tensors(ids, valid, maskable, is_prose)
 
     def _sample_tight(self, B):
         if self.rng.random() < PROSE_SHARE:
@@ -87,40 +96,43 @@ class Batcher:
             ids, valid, maskable, is_prose = self._empty(B, L)
             for i in range(B):
                 self._put_prose(ids, valid, maskable, is_prose, i, L)
-            return ids, valid, maskable, is_prose
+            return self._as_tensors(ids, valid, maskable, is_prose)
         task = self._draw_task()
         items = [self._draw(task) for _ in range(B)]
-        L = min(SEQ_LEN, max(len(p) + len(a) for p, a in items) + int(self.rng.integers(0, TIGHT_EXTRA_PAD + 1)))
+        L = min(SEQ_LEN, max(len(row) for row, _ in items) + int(self.rng.integers(0, TIGHT_EXTRA_PAD + 1)))
         ids, valid, maskable, is_prose = self._empty(B, L)
-        for i, (p, a) in enumerate(items):
-            self._put_sft(ids, valid, maskable, i, p, a, L)
-        return ids, valid, maskable, is_prose
+        for i, (row, prompt_len) in enumerate(items):
+            self._put_sft(ids, valid, maskable, i, row, prompt_len, L)
+        return self._as_tensors(ids, valid, maskable, is_prose)
 
     def _draw_task(self):
-        return self.tasks[self.rng.choice(len(self.tasks), p=self.task_p)]
+        return self.tasks[int(self.task_cdf.searchsorted(self.rng.random(), side="right"))]
 
     def _draw(self, task):
         rows = self.by_task[task]
         return rows[self.rng.integers(len(rows))]
 
     def _empty(self, B, L):
-        return (torch.full((B, L), self.eos, dtype=torch.long), torch.zeros(B, L, dtype=torch.bool),
-                torch.zeros(B, L, dtype=torch.bool), torch.zeros(B, dtype=torch.bool))
+        return (np.full((B, L), self.eos, dtype=np.int64), np.zeros((B, L), dtype=bool),
+                np.zeros((B, L), dtype=bool), np.zeros(B, dtype=bool))
+
+    @staticmethod
+    def _as_tensors(*arrays):
+        return tuple(torch.from_numpy(a) for a in arrays)
 
     def _put_prose(self, ids, valid, maskable, is_prose, i, L):
         s = self.rng.integers(0, len(self.prose) - L)
         ids[i, 0] = self.bos
-        ids[i, 1:] = torch.from_numpy(self.prose[s:s + L - 1])
+        ids[i, 1:] = self.prose[s:s + L - 1]
         valid[i, :L] = True
         maskable[i, 1:L] = True
         is_prose[i] = True
 
-    def _put_sft(self, ids, valid, maskable, i, p, a, end):
+    def _put_sft(self, ids, valid, maskable, i, row, prompt_len, end):
         """Prompt, answer, then EOS padding up to `end`; only the answer region is maskable."""
-        ids[i, :len(p)] = torch.tensor(p)
-        ids[i, len(p):len(p) + len(a)] = torch.tensor(a)
+        ids[i, :len(row)] = row
         valid[i, :end] = True
-        maskable[i, len(p):end] = True
+        maskable[i, prompt_len:end] = True
 
 
 def lr_at(step, progress, peak, warmup, floor=0.1):
