@@ -13,8 +13,10 @@ struct PlayCommand: ParsableCommand {
         abstract: "The playground: watch a decoder fill the canvas, live, and steer it.")
 
     @OptionGroup var options: DecodeOptions
+    /// A 4x4 Sudoku the embedded model solves: 19 answer tokens filled out of left-to-right order,
+    /// which is what the playground is for (its word problems still come out wrong; see its card).
     @Option(help: "The user message.")
-    var prompt = "Tom has 12 apples. He buys 7 more and gives 5 away. How many apples does he have?"
+    var prompt = "Solve this 4x4 Sudoku (0 marks a blank, rows separated by spaces): 3104 0030 1302 0200"
     @Option(help: "Write the trajectory as JSON Lines to FILE as it is decoded (- for standard output, with --plain).")
     var record: String?
     @Option(help: "A second decoder to run side by side on the same prompt and seed.")
