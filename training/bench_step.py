@@ -1,0 +1,64 @@
+"""Seconds per training step of the pipeline's model at several batch sizes, on this device.
+
+  python -m training.bench_step [--batch-sizes 256,512,1024] [--seconds 20] [--device auto]
+
+Sizes a step plan before a run: it trains the real loop (Batcher, loss, AdamW) on a small slice
+of generated data for a few seconds per batch size and prints the mean step time of the last
+logged windows and the sequences per second. Needs training/runs/prose.txt (a first pipeline run
+writes it). Nothing is written outside a temporary folder.
+"""
+import argparse
+import os
+import random
+import shutil
+import tempfile
+
+import torch
+
+from . import data
+from .common import RUNS_DIR
+from .model import Config
+from .pipeline import MODEL_CFG, PEAK_LR, WARMUP
+from .tok import train_tokenizer
+from .train import plan_of, train
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--batch-sizes", default="256,512,1024")
+    ap.add_argument("--seconds", type=float, default=20.0, help="training time per batch size")
+    ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    device = ("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device
+    rng = random.Random(7)
+    rows = [{"task": t, "prompt": p, "answer": ans} for t, g in data.GENERATORS.items()
+            for p, ans in (g(rng) for _ in range(3000))]
+    paras = open(os.path.join(RUNS_DIR, "prose.txt"), encoding="utf-8").read().split("\n")
+    work = tempfile.mkdtemp(prefix="bench-step-")
+    try:
+        tok = train_tokenizer(paras + [r["prompt"] + " " + r["answer"] for r in rows], MODEL_CFG["vocab_size"],
+                              os.path.join(work, "tokenizer.json"))
+        prose = [i for e in tok.encode_batch(paras) for i in e.ids]
+        cfg = Config(**MODEL_CFG)
+        print(f"device {device}" + (f" ({torch.cuda.get_device_name()})" if device == "cuda" else ""))
+        for batch in (int(b) for b in a.batch_sizes.split(",")):
+            run_dir = os.path.join(work, f"b{batch}")
+            os.makedirs(run_dir)
+            lines = []
+            plan = plan_of(cfg, 1_000_000, batch, PEAK_LR, WARMUP, 1234, True, device)
+            train(cfg, tok, rows, prose, run_dir, lines.append, plan, threads=a.threads,
+                  stop_after_minutes=a.seconds / 60)
+            windows = [float(l.split("step_s=")[1]) for l in lines if " step_s=" in l][1:]  # first has warm-up
+            if not windows:
+                print(f"batch {batch:5d}: fewer than two 50-step windows in {a.seconds:.0f} s; raise --seconds")
+                continue
+            step_s = sum(windows) / len(windows)
+            print(f"batch {batch:5d}: {step_s * 1000:7.1f} ms/step  {batch / step_s:9.0f} sequences/s  "
+                  f"({len(windows)} windows of 50 steps)")
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
