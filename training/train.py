@@ -217,12 +217,29 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
     last_ckpt = t_start
     segment_s = stop_after_minutes * 60 if stop_after_minutes is not None else float("inf")
 
-    def save(step_done):
+    def streams():
+        return batcher.rng.bit_generator.state, gen.get_state()
+
+    def save(step_done, streams_after):
+        """streams_after: the random streams as they were after the last finished step's batch
+        (the next batch may already be drawn), so that a resumed run draws that batch again."""
         torch.save({"plan": plan, "cfg": cfg.to_dict(), "model": model.state_dict(), "opt": opt.state_dict(),
-                    "batcher_rng": batcher.rng.bit_generator.state, "torch_rng": gen.get_state(),
+                    "batcher_rng": streams_after[0], "torch_rng": streams_after[1],
                     "step": step_done, "elapsed_s": time.time() - t_start + elapsed0}, ckpt_path + ".tmp")
         os.replace(ckpt_path + ".tmp", ckpt_path)
         log(f"checkpoint step {step_done} -> {ckpt_path}")
+
+    def draw():
+        """One batch and its noise, drawn on the CPU from the seeded streams (the same data on
+        every device), then sent to the device without blocking the host (pinned on CUDA)."""
+        ids, valid, maskable, is_prose = batcher.sample(batch_size)
+        B, L = ids.shape
+        t = EPS + (1 - EPS) * torch.rand(B, 1, generator=gen)
+        masked = maskable & (torch.rand(B, L, generator=gen) < t)
+        batch = (ids, valid, maskable, is_prose, t, masked)
+        if device.type == "cuda":
+            batch = tuple(x.pin_memory() for x in batch)
+        return tuple(x.to(device, non_blocking=True) for x in batch)
 
     # Running sums stay on the device (no per-step host sync); read every 50 steps.
     zero_acc = lambda: {k: torch.zeros((), device=device) for k in ("loss", "sft", "ns", "prose", "np")}
@@ -230,29 +247,31 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
     skipped = 0
     t_window = time.time()
     step = start
+    batch = draw() if start < steps else None
     for step in range(start, steps):
         lr = lr_at(step, (step - warmup) / max(1, steps - warmup), peak_lr, warmup)
         for g in opt.param_groups:
             g["lr"] = lr
-        ids, valid, maskable, is_prose = batcher.sample(batch_size)
+        ids, valid, maskable, is_prose, t, masked = batch
         B, L = ids.shape
-        t = EPS + (1 - EPS) * torch.rand(B, 1, generator=gen)
-        masked = maskable & (torch.rand(B, L, generator=gen) < t)
-        ids, valid, maskable, is_prose, t, masked = (x.to(device, non_blocking=True)
-                                                     for x in (ids, valid, maskable, is_prose, t, masked))
         noisy = torch.where(masked, torch.full_like(ids, batcher.mask_id), ids)
         model.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-            h = model.hidden(noisy, valid)
-            logits = model.head(h[masked])
-        ce = F.cross_entropy(logits.float(), ids[masked], reduction="none")
+            # the head runs on every position (logits [B, L, V]): gathering only the masked rows
+            # would need their count on the host, a device sync every step
+            logits = model(noisy, valid)
+        ce = F.cross_entropy(logits.float().flatten(0, 1), ids.flatten(), reduction="none").view(B, L)
         # LLaDA weighting: 1/t per masked token, normalised by the maskable (answer) length
-        w = (1.0 / (t * maskable.sum(1, keepdim=True).clamp(min=1))).expand(B, L)[masked]
-        per_tok = ce * w
+        w = 1.0 / (t * maskable.sum(1, keepdim=True).clamp(min=1))
+        per_tok = torch.where(masked, ce * w, torch.zeros_like(ce))
         loss = per_tok.sum() / B
         opt.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        # Draw the next batch while the device is still busy with this one.
+        streams_after = streams()
+        if step + 1 < steps:
+            batch = draw()
         if torch.isfinite(grad_norm):
             opt.step()
         else:
@@ -262,11 +281,11 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
             log(f"step {step + 1}: non-finite gradient norm, update skipped ({skipped} so far)")
         # bookkeeping: per-sequence losses split by kind
         with torch.no_grad():
-            seq_idx = torch.arange(B, device=device)[:, None].expand(B, L)[masked]
-            per_seq = torch.zeros(B, device=device).index_add_(0, seq_idx, per_tok.detach())
+            per_seq = per_tok.detach().sum(1)
+            prose_f = is_prose.float()
             acc["loss"] += loss.detach(); acc_n += 1
-            acc["sft"] += per_seq[~is_prose].sum(); acc["ns"] += (~is_prose).sum()
-            acc["prose"] += per_seq[is_prose].sum(); acc["np"] += is_prose.sum()
+            acc["sft"] += (per_seq * (1 - prose_f)).sum(); acc["ns"] += (1 - prose_f).sum()
+            acc["prose"] += (per_seq * prose_f).sum(); acc["np"] += prose_f.sum()
         done = step + 1
         if done % 50 == 0 or done == steps:
             el = time.time() - t_start + elapsed0
@@ -281,7 +300,7 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
             t_window = time.time()
         out_of_segment = time.time() - t_start > segment_s
         if time.time() - last_ckpt > ckpt_minutes * 60 or done == steps or out_of_segment:
-            save(done)
+            save(done, streams_after)
             if quick_eval is not None:
                 quick_eval(model, done)
             last_ckpt = time.time()
