@@ -73,13 +73,7 @@ import Testing
 
 @Suite struct CoreChoiceScriptTests {
     @Test func shellScriptAgreesWithSwift() throws {
-        let process = Process()
-        process.executableURL = packageRoot().appendingPathComponent("scripts/openblas-core")
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let printed = try ChildProcess.run(packageRoot().appendingPathComponent("scripts/openblas-core"), []).text
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(printed == (OpenBLASCoreChoice.preferredCoreForThisMachine() ?? ""))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The real binary's command-line errors: one line on standard error, a non-zero status, and
 /// the terminal never taken over.
@@ -7,17 +8,8 @@ import Testing
 struct CommandLineTests {
     /// Runs the binary with `arguments`; returns (status, standard error).
     static func run(_ binary: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run(URL(fileURLWithPath: binary), arguments, capturing: .standardError)
+        return (result.status, result.text)
     }
 
     @Test("a canvas beyond the model's context is one clear line, for run and for play",

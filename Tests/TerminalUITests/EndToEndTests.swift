@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `dllm-play` in a real terminal (tmux): replays the demo trajectory, sends keys,
 /// reads the screen back, and checks that quitting restores the terminal.
@@ -27,16 +28,7 @@ import Testing
 
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tmux)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            try ChildProcess.run(URL(fileURLWithPath: tmux), arguments).text
         }
 
         /// Starts the session. When no tmux server runs yet, this call starts one, and the server

@@ -19,6 +19,15 @@ import Testing
         return playground.state
     }
 
+    /// Compare mode at step 3: the sample trajectory beside a four-step "llada" lane still running.
+    static func compareState() -> PlaygroundState {
+        var second = SampleTrajectory.trajectory()
+        second.header.decoder = "llada"
+        second.steps = Array(second.steps.prefix(4))
+        second.end = nil
+        return state(step: 3, lanes: [SampleTrajectory.replay(), Replay(trajectory: second)])
+    }
+
     static func screen(_ state: PlaygroundState, size: TerminalSize = size) -> Screen {
         render(state, theme: .builtIn, size: size)
     }
@@ -78,21 +87,13 @@ import Testing
 
     @Test("compare mode: two lanes side by side with their own stats")
     func compare() {
-        var second = SampleTrajectory.trajectory()
-        second.header.decoder = "llada"
-        second.steps = Array(second.steps.prefix(4))
-        second.end = nil
-        let state = Self.state(step: 3, lanes: [SampleTrajectory.replay(), Replay(trajectory: second)])
+        let state = Self.compareState()
         Snapshot.check(Self.screen(state, size: TerminalSize(columns: 100, rows: 30)), "compare-mode")
     }
 
     @Test("compare mode with the inspector: both lanes inspect the same position")
     func compareInspector() {
-        var second = SampleTrajectory.trajectory()
-        second.header.decoder = "llada"
-        second.steps = Array(second.steps.prefix(4))
-        second.end = nil
-        var state = Self.state(step: 3, lanes: [SampleTrajectory.replay(), Replay(trajectory: second)])
+        var state = Self.compareState()
         state.cursor = state.lanes[0].replay.header.promptTokens.count + 1
         state.compareShowsInspector = true
         let screen = Self.screen(state, size: TerminalSize(columns: 100, rows: 30))
