@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates docs/results.md from four bench runs on the embedded model (about 8 minutes on
+# Regenerates docs/results.md from four bench runs on the embedded model (about 15 minutes on
 # 2 cores): the model card's quality bar on the Swift engine, every decoder, a threshold sweep.
 # Run from the repository root after `make release`.
 set -e
