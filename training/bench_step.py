@@ -9,17 +9,14 @@ writes it). Nothing is written outside a temporary folder.
 """
 import argparse
 import os
-import random
 import shutil
 import tempfile
 
 import torch
 
 from . import data
-from .common import RUNS_DIR
 from .model import Config
 from .pipeline import MODEL_CFG, PEAK_LR, WARMUP
-from .tok import train_tokenizer
 from .train import plan_of, train
 
 
@@ -31,15 +28,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     device = ("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device
-    rng = random.Random(7)
-    rows = [{"task": t, "prompt": p, "answer": ans} for t, g in data.GENERATORS.items()
-            for p, ans in (g(rng) for _ in range(3000))]
-    paras = open(os.path.join(RUNS_DIR, "prose.txt"), encoding="utf-8").read().split("\n")
     work = tempfile.mkdtemp(prefix="bench-step-")
     try:
-        tok = train_tokenizer(paras + [r["prompt"] + " " + r["answer"] for r in rows], MODEL_CFG["vocab_size"],
-                              os.path.join(work, "tokenizer.json"))
-        prose = [i for e in tok.encode_batch(paras) for i in e.ids]
+        rows, tok, prose = data.small_corpus(3000, None, os.path.join(work, "tokenizer.json"),
+                                             MODEL_CFG["vocab_size"])
         cfg = Config(**MODEL_CFG)
         print(f"device {device}" + (f" ({torch.cuda.get_device_name()})" if device == "cuda" else ""))
         for batch in (int(b) for b in a.batch_sizes.split(",")):

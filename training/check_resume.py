@@ -7,7 +7,6 @@ one go; run B stops after its first segment (a near-zero segment length) and is 
 same call until done. Every parameter must match exactly.
 """
 import os
-import random
 import shutil
 import tempfile
 
@@ -15,26 +14,18 @@ import torch
 from tokenizers import Tokenizer
 
 from . import data
-from .common import RUNS_DIR
 from .model import Config
 from .pipeline import MODEL_CFG
-from .tok import train_tokenizer
 from .train import plan_of, train
 
 STEPS = 24
 
 
 def main():
-    rng = random.Random(7)
-    rows = [{"task": t, "prompt": p, "answer": a} for t, g in data.GENERATORS.items()
-            for p, a in (g(rng) for _ in range(200))]
-    paras = open(os.path.join(RUNS_DIR, "prose.txt"), encoding="utf-8").read().split("\n")[:200]
     work = tempfile.mkdtemp(prefix="check-resume-")
     try:
-        tok = train_tokenizer(paras + [r["prompt"] + " " + r["answer"] for r in rows], 2048,
-                              os.path.join(work, "tokenizer.json"))
+        rows, _, prose = data.small_corpus(200, 200, os.path.join(work, "tokenizer.json"))
         tok = Tokenizer.from_file(os.path.join(work, "tokenizer.json"))
-        prose = [i for e in tok.encode_batch(paras) for i in e.ids]
         cfg = Config(**dict(MODEL_CFG, vocab_size=2048, d_model=64, n_layers=2, n_heads=4, mlp_hidden_size=128))
         plan = plan_of(cfg, STEPS, 8, 1e-3, 4, 1234, bf16=True)
         quiet = lambda msg: None
