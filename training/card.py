@@ -3,8 +3,7 @@ import csv
 import json
 import os
 
-from .pipeline import (BATCH, MODEL_CFG, PEAK_LR, TRAIN_PER_TASK, TRAIN_PER_TASK_DEFAULT,  # noqa: F401
-                       VOCAB, WARMUP)  # (single source of truth)
+from .pipeline import BATCH, PEAK_LR, TRAIN_PER_TASK, TRAIN_PER_TASK_DEFAULT, WARMUP  # the plan's one source
 from .train import CANVAS_MODES, PROSE_SHARE, TASK_WEIGHTS, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN
 from .common import SEED
 

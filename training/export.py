@@ -7,7 +7,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
-from .common import (BOS, CHAT_TEMPLATE_JINJA, EOS, EOT, GOLDEN_DIR, MASK, SEQ_LEN, chat_prompt)
+from .common import (BOS, CHAT_TEMPLATE_JINJA, EOS, EOT, GOLDEN_DIR, MASK, chat_prompt)
 from .model import LLaDA, Config
 
 GEN_DEFAULTS = {"gen_length": 64, "block_length": 32, "steps": 64, "temperature": 0.0,

@@ -18,7 +18,7 @@ import re
 
 import torch
 
-from . import data
+from . import tasks
 from .common import MASK, MODEL_DIR, chat_prompt
 from .eval import cut_answer, generate, run_items, score
 from .export import load_exported
@@ -27,7 +27,7 @@ FIRST_EQUATION = re.compile(r"(\d+) ([-+*]) (\d+) = (-?\d+)\.")
 
 
 def probe(model, tok, problems):
-    """problems: [(question, answer)] from data.gen_word_problem. Returns {measure: {op: [right, total]}}."""
+    """problems: [(question, answer)] from tasks.gen_word_problem. Returns {measure: {op: [right, total]}}."""
     eqs = [FIRST_EQUATION.match(a) for _, a in problems]
     asked = [{"prompt": f"What is {m[1]} {m[2]} {m[3]}?", "answer": m[4], "scorer": "exact"} for m in eqs]
     what_is = [score(it, p) for it, p in zip(asked, run_items(model, tok, asked))]
@@ -59,7 +59,7 @@ def main():
     torch.set_num_threads(a.threads)
     model, tok = load_exported(a.model)
     rng = random.Random(a.seed)
-    table = probe(model, tok, [data.gen_word_problem(rng) for _ in range(a.items)])
+    table = probe(model, tok, [tasks.gen_word_problem(rng) for _ in range(a.items)])
     print(f"{a.model}: {a.items} word problems, seed {a.seed}")
     for name, row in table.items():
         cells = "  ".join(f"{k} {r}/{n}" for k, (r, n) in row.items())
