@@ -8,6 +8,9 @@ a wrong answer is either a wrong plan or wrong arithmetic. This probe draws fres
   what-is:    the first equation asked as the arithmetic tasks ask it, "What is 16 - 1?";
   in-answer:  the word problem with its answer begun as "16 - 1 =" (operands given), the rest
               decoded; right when the decoded first result is right;
+  one-pass:   the whole true answer with every digit after the first "=" masked (so the
+              result's length is given and no decoding order is involved), one forward;
+              right when the argmax of the first result's digits is;
   final:      the same decode's "The answer is N".
 Each is split by operator. The operands of word problems (one or two digits) are outside the
 addition and subtraction tasks' range (two to four digits), which is what this separates.
@@ -19,11 +22,27 @@ import re
 import torch
 
 from . import tasks
-from .common import MASK, MODEL_DIR, chat_prompt
+from .common import EOT, MASK, MODEL_DIR, chat_prompt
 from .eval import cut_answer, generate, run_items, score
 from .export import load_exported
 
 FIRST_EQUATION = re.compile(r"(\d+) ([-+*]) (\d+) = (-?\d+)\.")
+
+
+@torch.no_grad()
+def first_result_in_one_pass(model, tok, question, answer, eq):
+    """One forward over prompt + answer with every digit token after the first "=" masked;
+    True when the argmax at the first result's digit positions spells it."""
+    mask_id = tok.token_to_id(MASK)
+    prompt = tok.encode(chat_prompt(question)).ids
+    ids = prompt + tok.encode(answer).ids + [tok.token_to_id(EOT)]
+    start = len(prompt) + len(tok.encode(f"{eq[1]} {eq[2]} {eq[3]} =").ids)
+    digits = [p for p in range(start, len(ids)) if tok.id_to_token(ids[p]).isdigit()]
+    first = digits[:len(eq[4])]          # digits are single tokens (the tokenizer splits \p{N})
+    x = torch.tensor([ids])
+    x[0, digits] = mask_id
+    logits = model.head(model.hidden(x, torch.ones_like(x, dtype=torch.bool)))[0]
+    return logits[first].argmax(-1).tolist() == [ids[p] for p in first]
 
 
 def probe(model, tok, problems):
@@ -36,10 +55,11 @@ def probe(model, tok, problems):
     outs, _ = generate(model, prompts, tok.token_to_id(MASK))
     decoded = [h + " " + cut_answer(o, tok) for h, o in zip(heads, outs)]
     in_answer = [d.startswith(m[0]) for d, m in zip(decoded, eqs)]
+    one_pass = [first_result_in_one_pass(model, tok, q, a, m) for (q, a), m in zip(problems, eqs)]
     final = [score({"scorer": "answer-is", "answer": a.rsplit(" ", 1)[-1].rstrip(".")}, d)
              for (_, a), d in zip(problems, decoded)]
     table = {}
-    for name, hits in (("what-is", what_is), ("in-answer", in_answer), ("final", final)):
+    for name, hits in (("what-is", what_is), ("in-answer", in_answer), ("one-pass", one_pass), ("final", final)):
         row = table.setdefault(name, {})
         for m, hit in zip(eqs, hits):
             for key in ("all", m[2]):
