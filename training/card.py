@@ -3,8 +3,9 @@ import csv
 import json
 import os
 
-from .pipeline import BATCH, PEAK_LR, TRAIN_PER_TASK, TRAIN_PER_TASK_DEFAULT, WARMUP  # the plan's one source
-from .train import CANVAS_MODES, PROSE_SHARE, TASK_WEIGHTS, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN
+from .pipeline import (BATCH, CONTINUATION_SHARE, PEAK_LR, TRAIN_PER_TASK,  # the plan's one source
+                       TRAIN_PER_TASK_DEFAULT, WARMUP)
+from .batcher import CANVAS_MODES, PROSE_SHARE, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN, task_weights
 from .common import SEED
 
 # Seconds per training step of the plan on this project's 2-core CPU machine (bf16 autocast,
@@ -74,7 +75,7 @@ def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
         final_loss=rows[-1]["loss"] if rows else "?",
         per_task="generated training samples: " + ", ".join(f"{t} {n:,}" for t, n in TRAIN_PER_TASK.items())
         + f", every other task {TRAIN_PER_TASK_DEFAULT:,}",
-        task_weights=", ".join(f"{t} {w}" for t, w in TASK_WEIGHTS.items()),
+        task_weights=", ".join(f"{t} {w}" for t, w in task_weights(CONTINUATION_SHARE).items()),
         prose_pct=round(100 * PROSE_SHARE),
         canvas_modes=", ".join(f"{m} {p}" for m, p in CANVAS_MODES.items()),
         tight_pad=TIGHT_EXTRA_PAD, tight_prose=TIGHT_PROSE_LEN,

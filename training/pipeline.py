@@ -31,6 +31,9 @@ STEPS = 10000
 BATCH = 256
 PEAK_LR = 1e-3
 WARMUP = 500
+# Share of word-problem draws that are continuation rows (continuations.py: the prompt runs on into
+# the reasoning, up to an "="); the shipped model was trained without them.
+CONTINUATION_SHARE = 0.0
 VOCAB = 2048
 MODEL_CFG = dict(vocab_size=VOCAB, d_model=320, n_layers=6, n_heads=5, mlp_hidden_size=864,
                  max_sequence_length=128, rope_theta=10000.0, rms_norm_eps=1e-5)
@@ -50,6 +53,8 @@ def main():
                     help="torch threads (use 1 when the 2 cores are shared: 2-thread OpenMP collapses under load)")
     ap.add_argument("--fp32", action="store_true", help="train in float32 instead of bfloat16 autocast")
     ap.add_argument("--warmup", type=int, default=WARMUP)
+    ap.add_argument("--continuation-share", type=float, default=CONTINUATION_SHARE,
+                    help="share of word-problem draws whose never-masked prompt runs on into the reasoning")
     ap.add_argument("--train-only", action="store_true",
                     help="train (this segment) and stop: no export, evaluation or card, so the repository is untouched")
     ap.add_argument("--fresh", action="store_true", help="discard training/runs/main/ckpt.pt and start over")
@@ -137,7 +142,7 @@ def main():
     if not a.skip_train:
         from .train import plan_of, train
         plan = plan_of(cfg, 30 if a.smoke else a.steps, 16 if a.smoke else a.batch_size, a.lr, 5 if a.smoke else a.warmup, SEED,
-                       bf16=not a.fp32, device=device)
+                       bf16=not a.fp32, device=device, continuation_share=a.continuation_share)
         log(f"model config: {cfg.to_dict()}  params={count_params(LLaDA(cfg))}")
         log(f"training plan: {plan}; threads={a.threads}; LR warmup then cosine to 10% over the steps")
         model, done, wall, csv_path, finished = train(

@@ -6,133 +6,15 @@ import os
 import random
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .common import BOS, EOS, EOT, MASK, SEQ_LEN, chat_prompt
+from .batcher import (CANVAS_MODES, GEN_CANVAS, PROSE_SHARE, TIGHT_EXTRA_PAD,
+                      TIGHT_PROSE_LEN, Batcher, task_weights)
 from .model import LLaDA
 
-# Sampling weights of the training mixture (prose share = PROSE_SHARE). The two tasks of the
-# quality bar (addition, word problems) get the largest shares.
-TASK_WEIGHTS = {"addition": 0.30, "subtraction": 0.10, "multiplication": 0.08, "word-problems": 0.32,
-                "sort": 0.05, "reverse": 0.05, "spell-number": 0.05, "sudoku": 0.05}
-PROSE_SHARE = 0.10
-GEN_CANVAS = 64          # default answer canvas of the app
-# Canvas layouts of a batch, with their probabilities:
-#   tight: one task per batch, padded with EOS to the batch's longest prompt+answer plus 0..8
-#          (LLaDA SFT's pad-to-batch-length). The loss is normalised per answer region, so short
-#          answers are not drowned by dozens of trivially predicted EOS pads, and a batch of
-#          additions is ~40 tokens long instead of ~95.
-#   gen:   every item gets the app's 64-token answer canvas (teaches EOS filling at inference length)
-#   full:  every item is padded to the 128-token context
-CANVAS_MODES = {"tight": 0.7, "gen": 0.25, "full": 0.05}
-TIGHT_EXTRA_PAD = 8
-TIGHT_PROSE_LEN = 64
 EPS = 1e-3
 
-
-class Batcher:
-    """Draws training batches. Rows are kept as numpy arrays and batches are filled in numpy, then
-    handed to torch once: on a GPU the step is otherwise bound by per-item tensor indexing here.
-    The random stream (which rows, canvases and windows) is the same call for call as the
-    per-item version that trained the shipped model, so its plan still reproduces it."""
-
-    def __init__(self, tok, sft_rows, prose_ids, seed):
-        self.tok = tok
-        self.rng = np.random.default_rng(seed)
-        self.mask_id = tok.token_to_id(MASK)
-        self.eos = tok.token_to_id(EOS)
-        self.eot = tok.token_to_id(EOT)
-        self.bos = tok.token_to_id(BOS)
-        self.by_task = {}
-        dropped = 0
-        prompts = tok.encode_batch([chat_prompt(r["prompt"]) for r in sft_rows])
-        answers = tok.encode_batch([r["answer"] for r in sft_rows])
-        for r, p, a in zip(sft_rows, prompts, answers):
-            ans = a.ids + [self.eot]
-            if len(ans) > GEN_CANVAS or len(p.ids) + GEN_CANVAS > SEQ_LEN:
-                dropped += 1
-                continue
-            # one array per row: prompt then answer; the prompt length says where the answer starts
-            self.by_task.setdefault(r["task"], []).append((np.asarray(p.ids + ans, dtype=np.int64), len(p.ids)))
-        self.dropped = dropped
-        self.tasks = list(TASK_WEIGHTS)
-        w = np.array([TASK_WEIGHTS[t] for t in self.tasks])
-        self.task_p = w / w.sum()
-        # Generator.choice(n, p=p) draws one random() and searches this normalised CDF; doing it
-        # here gives the same index from the same draw without rebuilding the CDF per item.
-        self.task_cdf = self.task_p.cumsum()
-        self.task_cdf /= self.task_cdf[-1]
-        self.prose = np.asarray(prose_ids, dtype=np.int64)
-
-    def sample(self, B):
-        """Returns ids [B,L], valid, maskable (bool [B,L]) and is_prose [B] for one batch."""
-        mode = self.rng.choice(list(CANVAS_MODES), p=list(CANVAS_MODES.values()))
-        if mode == "tight":
-            return self._sample_tight(B)
-        items = []
-        for _ in range(B):
-            if self.rng.random() < PROSE_SHARE:
-                items.append(None)
-            else:
-                items.append(self._draw(self._draw_task()))
-        if mode == "gen" and any(it is not None for it in items):
-            L = max(it[1] for it in items if it is not None) + GEN_CANVAS
-        else:
-            L = SEQ_LEN
-        ids, valid, maskable, is_prose = self._empty(B, L)
-        for i, it in enumerate(items):
-            if it is None:
-                self._put_prose(ids, valid, maskable, is_prose, i, L)
-            else:
-                row, prompt_len = it
-                self._put_sft(ids, valid, maskable, i, row, prompt_len, prompt_len + GEN_CANVAS if mode == "gen" else L)
-        return self._as_tensors(ids, valid, maskable, is_prose)
-
-    def _sample_tight(self, B):
-        if self.rng.random() < PROSE_SHARE:
-            L = TIGHT_PROSE_LEN
-            ids, valid, maskable, is_prose = self._empty(B, L)
-            for i in range(B):
-                self._put_prose(ids, valid, maskable, is_prose, i, L)
-            return self._as_tensors(ids, valid, maskable, is_prose)
-        task = self._draw_task()
-        items = [self._draw(task) for _ in range(B)]
-        L = min(SEQ_LEN, max(len(row) for row, _ in items) + int(self.rng.integers(0, TIGHT_EXTRA_PAD + 1)))
-        ids, valid, maskable, is_prose = self._empty(B, L)
-        for i, (row, prompt_len) in enumerate(items):
-            self._put_sft(ids, valid, maskable, i, row, prompt_len, L)
-        return self._as_tensors(ids, valid, maskable, is_prose)
-
-    def _draw_task(self):
-        return self.tasks[int(self.task_cdf.searchsorted(self.rng.random(), side="right"))]
-
-    def _draw(self, task):
-        rows = self.by_task[task]
-        return rows[self.rng.integers(len(rows))]
-
-    def _empty(self, B, L):
-        return (np.full((B, L), self.eos, dtype=np.int64), np.zeros((B, L), dtype=bool),
-                np.zeros((B, L), dtype=bool), np.zeros(B, dtype=bool))
-
-    @staticmethod
-    def _as_tensors(*arrays):
-        return tuple(torch.from_numpy(a) for a in arrays)
-
-    def _put_prose(self, ids, valid, maskable, is_prose, i, L):
-        s = self.rng.integers(0, len(self.prose) - L)
-        ids[i, 0] = self.bos
-        ids[i, 1:] = self.prose[s:s + L - 1]
-        valid[i, :L] = True
-        maskable[i, 1:L] = True
-        is_prose[i] = True
-
-    def _put_sft(self, ids, valid, maskable, i, row, prompt_len, end):
-        """Prompt, answer, then EOS padding up to `end`; only the answer region is maskable."""
-        ids[i, :len(row)] = row
-        valid[i, :end] = True
-        maskable[i, prompt_len:end] = True
 
 
 def lr_at(step, progress, peak, warmup, floor=0.1):
@@ -142,12 +24,13 @@ def lr_at(step, progress, peak, warmup, floor=0.1):
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
-def plan_of(cfg, steps, batch_size, peak_lr, warmup, seed, bf16, device="cpu"):
+def plan_of(cfg, steps, batch_size, peak_lr, warmup, seed, bf16, device="cpu", continuation_share=0.0):
     """Everything that fixes a run's weights, as plain data: a checkpoint resumes only under the
     same plan (the model shape, the schedule, the seed, the data mixture and the device kind, since
     CPU and CUDA kernels round differently)."""
     return {"model": cfg.to_dict(), "steps": steps, "batch_size": batch_size, "peak_lr": peak_lr,
-            "warmup": warmup, "seed": seed, "bf16": bf16, "device": device, "task_weights": TASK_WEIGHTS,
+            "warmup": warmup, "seed": seed, "bf16": bf16, "device": device,
+            "task_weights": task_weights(continuation_share), "continuation_share": continuation_share,
             "prose_share": PROSE_SHARE, "canvas_modes": CANVAS_MODES, "tight_extra_pad": TIGHT_EXTRA_PAD,
             "tight_prose_len": TIGHT_PROSE_LEN, "gen_canvas": GEN_CANVAS}
 
@@ -185,9 +68,10 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
         raise SystemExit(f"{ckpt_path} was made under another plan (differs in: "
                          f"{', '.join(plan_difference(ck.get('plan'), plan))}); "
                          f"rerun with the same options to continue it, or with --fresh to start over")
-    batcher = Batcher(tok, sft_rows, prose_ids, seed)
+    batcher = Batcher(tok, sft_rows, prose_ids, seed, continuation_share=plan["continuation_share"])
     log(f"batcher: {sum(len(v) for v in batcher.by_task.values())} SFT rows "
-        f"(dropped {batcher.dropped} too long), prose tokens {len(batcher.prose)}")
+        f"(dropped {batcher.dropped} too long; {batcher.continuation_skipped} continuation cuts off a token "
+        f"boundary), prose tokens {len(batcher.prose)}")
     model = LLaDA(cfg).to(device)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
