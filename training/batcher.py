@@ -22,6 +22,7 @@ CANVAS_MODES = {"tight": 0.7, "gen": 0.25, "full": 0.05}
 TIGHT_EXTRA_PAD = 8
 TIGHT_PROSE_LEN = 64
 
+
 def task_weights(continuation_share):
     """The mixture with `continuation_share` of the word-problem weight moved to continuation rows
     (with share 0 it is TASK_WEIGHTS itself, so the random stream of earlier plans is unchanged)."""
