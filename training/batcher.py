@@ -1,14 +1,11 @@
-"""Training batches: the task mixture, the canvas layouts, and the Batcher that draws them."""
+"""Training batches: the prose share, the canvas layouts, and the Batcher that draws them."""
 import numpy as np
 import torch
 
 from .common import BOS, EOS, EOT, MASK, SEQ_LEN, chat_prompt
 from .continuations import TASK as CONTINUATION_TASK, continuation_rows
 
-# Sampling weights of the training mixture (prose share = PROSE_SHARE). The two tasks of the
-# quality bar (addition, word problems) get the largest shares.
-TASK_WEIGHTS = {"addition": 0.30, "subtraction": 0.10, "multiplication": 0.08, "word-problems": 0.32,
-                "sort": 0.05, "reverse": 0.05, "spell-number": 0.05, "sudoku": 0.05}
+# Share of batches that are prose (the task mixture itself is the plan's: plans.py).
 PROSE_SHARE = 0.10
 GEN_CANVAS = 64          # default answer canvas of the app
 # Canvas layouts of a batch, with their probabilities:
@@ -23,23 +20,15 @@ TIGHT_EXTRA_PAD = 8
 TIGHT_PROSE_LEN = 64
 
 
-def task_weights(continuation_share):
-    """The mixture with `continuation_share` of the word-problem weight moved to continuation rows
-    (with share 0 it is TASK_WEIGHTS itself, so the random stream of earlier plans is unchanged)."""
-    w = dict(TASK_WEIGHTS)
-    if continuation_share > 0:
-        w[CONTINUATION_TASK] = w["word-problems"] * continuation_share
-        w["word-problems"] *= 1 - continuation_share
-    return w
-
-
 class Batcher:
     """Draws training batches. Rows are kept as numpy arrays and batches are filled in numpy, then
     handed to torch once: on a GPU the step is otherwise bound by per-item tensor indexing here.
     The random stream (which rows, canvases and windows) is the same call for call as the
     per-item version that trained the shipped model, so its plan still reproduces it."""
 
-    def __init__(self, tok, sft_rows, prose_ids, seed, continuation_share=0.0):
+    def __init__(self, tok, sft_rows, prose_ids, seed, mixture):
+        """mixture: task -> sampling weight (Plan.mixture()); naming CONTINUATION_TASK builds the
+        continuation rows from the word-problem rows."""
         self.tok = tok
         self.rng = np.random.default_rng(seed)
         self.mask_id = tok.token_to_id(MASK)
@@ -62,13 +51,12 @@ class Batcher:
             if r["task"] == "word-problems":
                 words.append({"answer": r["answer"], "ids": row, "prompt_len": len(p.ids)})
         self.dropped = dropped
-        weights = task_weights(continuation_share)
         self.continuation_skipped = 0
-        if CONTINUATION_TASK in weights:
+        if CONTINUATION_TASK in mixture:
             # its own stream, so the batch stream below is drawn the same way as without it
             self.by_task[CONTINUATION_TASK], self.continuation_skipped = continuation_rows(tok, words, seed + 1)
-        self.tasks = list(weights)
-        w = np.array([weights[t] for t in self.tasks])
+        self.tasks = list(mixture)
+        w = np.array([mixture[t] for t in self.tasks])
         self.task_p = w / w.sum()
         # Generator.choice(n, p=p) draws one random() and searches this normalised CDF; doing it
         # here gives the same index from the same draw without rebuilding the CDF per item.

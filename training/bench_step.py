@@ -1,6 +1,6 @@
 """Seconds per training step of the pipeline's model at several batch sizes, on this device.
 
-  python -m training.bench_step [--batch-sizes 256,512,1024] [--seconds 20] [--device auto]
+  python -m training.bench_step [--batch-sizes 256,512,1024] [--seconds 20] [--device auto] [--plan shipped]
 
 Sizes a step plan before a run: it trains the real loop (Batcher, loss, AdamW) on a small slice
 of generated data for a few seconds per batch size and prints the mean step time of the last
@@ -8,6 +8,7 @@ logged windows and the sequences per second. Needs training/runs/prose.txt (a fi
 writes it). Nothing is written outside a temporary folder.
 """
 import argparse
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -16,7 +17,8 @@ import torch
 
 from . import data
 from .model import Config
-from .pipeline import MODEL_CFG, PEAK_LR, WARMUP
+from .pipeline import MODEL_CFG
+from .plans import PLANS
 from .train import plan_of, train
 
 
@@ -26,6 +28,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=20.0, help="training time per batch size")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--plan", default="shipped", choices=sorted(PLANS), help="whose LR, warmup and mixture to run")
     a = ap.parse_args()
     device = ("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device
     work = tempfile.mkdtemp(prefix="bench-step-")
@@ -38,7 +41,7 @@ def main():
             run_dir = os.path.join(work, f"b{batch}")
             os.makedirs(run_dir)
             lines = []
-            plan = plan_of(cfg, 1_000_000, batch, PEAK_LR, WARMUP, 1234, True, device)
+            plan = plan_of(cfg, dataclasses.replace(PLANS[a.plan], steps=1_000_000, batch_size=batch), 1234, True, device)
             train(cfg, tok, rows, prose, run_dir, lines.append, plan, threads=a.threads,
                   stop_after_minutes=a.seconds / 60)
             windows = [float(l.split("step_s=")[1]) for l in lines if " step_s=" in l][1:]  # first has warm-up

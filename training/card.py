@@ -3,14 +3,13 @@ import csv
 import json
 import os
 
-from .pipeline import (BATCH, CONTINUATION_SHARE, PEAK_LR, TRAIN_PER_TASK,  # the plan's one source
-                       TRAIN_PER_TASK_DEFAULT, WARMUP)
-from .batcher import CANVAS_MODES, PROSE_SHARE, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN, task_weights
+from .batcher import CANVAS_MODES, PROSE_SHARE, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN
 from .common import SEED
 
-# Seconds per training step of the plan on this project's 2-core CPU machine (bf16 autocast,
-# 2 threads): 8 steps in a one-minute segment of train() with the plan and device "cpu".
-CPU_STEP_S = 7.5
+# Seconds per training step on this project's 2-core CPU machine (bf16 autocast, 2 threads), per
+# row of the batch: the shipped plan's 256-row step took 7.5 s (8 steps in a one-minute segment of
+# train() with device "cpu"); the step time grows about linearly with the batch.
+CPU_STEP_S_PER_ROW = 7.5 / 256
 
 
 def _ascii_curve(rows, width=60, height=12):
@@ -38,7 +37,9 @@ def _scope(results):
     return 'scored here: the first ' + '/'.join(map(str, ns)) + ' items of each suite, for lack of time'
 
 
-def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
+def write_card(model_dir, log_dir, run_dir, n_params, results, plan_name, plan, command_args="", smoke=False):
+    """plan: the plans.Plan that was run, named plan_name; command_args: the pipeline options that
+    reproduce it (empty for the default plan)."""
     rows = list(csv.DictReader(open(os.path.join(run_dir, "loss.csv")))) if os.path.exists(
         os.path.join(run_dir, "loss.csv")) else []
     summ = json.load(open(os.path.join(run_dir, "train_summary.json"))) if os.path.exists(
@@ -69,13 +70,15 @@ def write_card(model_dir, log_dir, run_dir, n_params, results, smoke=False):
             " (**training is not finished**: this is the checkpoint at the end of a segment, mid-schedule;"
             " rerunning the same command continues it exactly)"),
         wall_min=f"{summ.get('train_wall_s', 0) / 60:.1f}",
-        hardware=summ.get("device", "unknown"), peak_lr=PEAK_LR, warmup=WARMUP, batch=BATCH,
-        cpu_step_s=CPU_STEP_S, cpu_hours=f"{CPU_STEP_S * summ.get('steps_planned', 0) / 3600:.0f}",
+        hardware=summ.get("device", "unknown"), peak_lr=plan.peak_lr, warmup=plan.warmup, batch=plan.batch_size,
+        plan_name=plan_name, plan_note=plan.note, command_args=command_args,
+        cpu_step_s=f"{CPU_STEP_S_PER_ROW * plan.batch_size:.1f}",
+        cpu_hours=f"{CPU_STEP_S_PER_ROW * plan.batch_size * plan.steps / 3600:.0f}",
         step_s=f"{summ.get('train_wall_s', 0) / max(1, summ.get('steps_done', 1)):.2f}",
         final_loss=rows[-1]["loss"] if rows else "?",
-        per_task="generated training samples: " + ", ".join(f"{t} {n:,}" for t, n in TRAIN_PER_TASK.items())
-        + f", every other task {TRAIN_PER_TASK_DEFAULT:,}",
-        task_weights=", ".join(f"{t} {w}" for t, w in task_weights(CONTINUATION_SHARE).items()),
+        per_task="generated training samples: " + "".join(f"{t} {n:,}, " for t, n in plan.train_rows.items())
+        + ("every other task" if plan.train_rows else "every task") + f" {plan.train_rows_default:,}",
+        task_weights=", ".join(f"{t} {round(w, 4)}" for t, w in plan.mixture().items()),
         prose_pct=round(100 * PROSE_SHARE),
         canvas_modes=", ".join(f"{m} {p}" for m, p in CANVAS_MODES.items()),
         tight_pad=TIGHT_EXTRA_PAD, tight_prose=TIGHT_PROSE_LEN,

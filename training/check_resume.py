@@ -6,6 +6,7 @@ Uses a small slice of generated data and the real Batcher/train loop: run A trai
 one go; run B stops after its first segment (a near-zero segment length) and is continued by the
 same call until done. Every parameter must match exactly.
 """
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -16,6 +17,7 @@ from tokenizers import Tokenizer
 from . import data
 from .model import Config
 from .pipeline import MODEL_CFG
+from .plans import PLANS
 from .train import plan_of, train
 
 STEPS = 24
@@ -27,7 +29,9 @@ def main():
         rows, _, prose = data.small_corpus(200, 200, os.path.join(work, "tokenizer.json"))
         tok = Tokenizer.from_file(os.path.join(work, "tokenizer.json"))
         cfg = Config(**dict(MODEL_CFG, vocab_size=2048, d_model=64, n_layers=2, n_heads=4, mlp_hidden_size=128))
-        plan = plan_of(cfg, STEPS, 8, 1e-3, 4, 1234, bf16=True)
+        # the large plan, so that continuation rows are in the checked stream too
+        plan = plan_of(cfg, dataclasses.replace(PLANS["large"], steps=STEPS, batch_size=8, peak_lr=1e-3, warmup=4),
+                       1234, bf16=True)
         quiet = lambda msg: None
         runs = {}
         for name, segment in (("straight", None), ("stopped", 1e-4)):

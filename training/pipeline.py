@@ -2,10 +2,12 @@
 
   python -m training.pipeline                    # full run (what produced Models/llada-mini);
                                                  # if stopped, the same command continues it exactly
+  python -m training.pipeline --plan large       # another plan of plans.py (sizes, schedule, mixture)
   python -m training.pipeline --smoke            # tiny end-to-end check into training/runs/smoke
   python -m training.pipeline --skip-train       # export/eval the last checkpoint in training/runs/main
 """
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -19,31 +21,24 @@ import torch
 from . import data
 from .common import LOG_DIR, MODEL_DIR, RUNS_DIR, SEED, GOLDEN_DIR
 from .model import Config, LLaDA, count_params
+from .plans import PLANS
 
-# Training rows per task; the two tasks of the quality bar get more distinct rows, so that a few
-# epochs of them do not teach the model to recall rows instead of adding.
-TRAIN_PER_TASK = {"addition": 300000, "word-problems": 300000}
-TRAIN_PER_TASK_DEFAULT = 100000
-# Fixed step plan, sized for one GPU (an H200 runs it in minutes). On two CPU cores the same plan
-# runs in segments (--stop-after-minutes) that the same command continues exactly, but takes days:
-# a masked-diffusion model this small needs millions of sequences to get past the unigram plateau.
-STEPS = 10000
-BATCH = 256
-PEAK_LR = 1e-3
-WARMUP = 500
-# Share of word-problem draws that are continuation rows (continuations.py: the prompt runs on into
-# the reasoning, up to an "="); the shipped model was trained without them.
-CONTINUATION_SHARE = 0.0
 VOCAB = 2048
+# Plan fields that a command-line option overrides: field -> (option, argparse dest)
+PLAN_OPTIONS = {"steps": ("--steps", "steps"), "batch_size": ("--batch-size", "batch_size"),
+                "peak_lr": ("--lr", "lr"), "warmup": ("--warmup", "warmup"),
+                "continuation_share": ("--continuation-share", "continuation_share")}
 MODEL_CFG = dict(vocab_size=VOCAB, d_model=320, n_layers=6, n_heads=5, mlp_hidden_size=864,
                  max_sequence_length=128, rope_theta=10000.0, rms_norm_eps=1e-5)
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=STEPS, help="training steps (the LR schedule follows them)")
-    ap.add_argument("--batch-size", type=int, default=BATCH)
-    ap.add_argument("--lr", type=float, default=PEAK_LR)
+    ap.add_argument("--plan", default="shipped", choices=sorted(PLANS),
+                    help="data sizes, schedule and mixture (training/plans.py); the options below override one field")
+    ap.add_argument("--steps", type=int, help="training steps (the LR schedule follows them)")
+    ap.add_argument("--batch-size", type=int)
+    ap.add_argument("--lr", type=float, help="peak learning rate")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
                     help="where to train and evaluate (auto: cuda when torch sees a GPU)")
     ap.add_argument("--stop-after-minutes", type=float, default=None,
@@ -52,8 +47,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2,
                     help="torch threads (use 1 when the 2 cores are shared: 2-thread OpenMP collapses under load)")
     ap.add_argument("--fp32", action="store_true", help="train in float32 instead of bfloat16 autocast")
-    ap.add_argument("--warmup", type=int, default=WARMUP)
-    ap.add_argument("--continuation-share", type=float, default=CONTINUATION_SHARE,
+    ap.add_argument("--warmup", type=int)
+    ap.add_argument("--continuation-share", type=float,
                     help="share of word-problem draws whose never-masked prompt runs on into the reasoning")
     ap.add_argument("--train-only", action="store_true",
                     help="train (this segment) and stop: no export, evaluation or card, so the repository is untouched")
@@ -63,6 +58,13 @@ def main():
     ap.add_argument("--eval-limit", type=int, default=None)
     ap.add_argument("--eval-workers", type=int, default=2, help="single-thread processes for the final eval")
     a = ap.parse_args()
+    given = {field: getattr(a, dest) for field, (_, dest) in PLAN_OPTIONS.items() if getattr(a, dest) is not None}
+    plan = dataclasses.replace(PLANS[a.plan], **given)
+    # the options that reproduce this plan, for the model card
+    command_args = (f" --plan {a.plan}" if a.plan != "shipped" else "") + "".join(
+        f" {PLAN_OPTIONS[field][0]} {v}" for field, v in given.items())
+    if a.smoke:
+        plan = dataclasses.replace(plan, steps=30, batch_size=16, warmup=5, train_rows={}, train_rows_default=500)
 
     torch.set_num_threads(a.threads)
     device = ("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device
@@ -97,7 +99,7 @@ def main():
         + (f" ({torch.cuda.get_device_name()})" if device == "cuda" else ""))
 
     # (a) data
-    per_task = {t: (500 if a.smoke else TRAIN_PER_TASK.get(t, TRAIN_PER_TASK_DEFAULT)) for t in data.TASKS}
+    per_task = {t: plan.rows_for(t) for t in data.TASKS}
     sft_rows, paras = data.build(per_task, log)
     n_hold = max(20, len(paras) // 50)
     train_paras, held_paras = paras[:-n_hold], paras[-n_hold:]
@@ -141,16 +143,16 @@ def main():
 
     if not a.skip_train:
         from .train import plan_of, train
-        plan = plan_of(cfg, 30 if a.smoke else a.steps, 16 if a.smoke else a.batch_size, a.lr, 5 if a.smoke else a.warmup, SEED,
-                       bf16=not a.fp32, device=device, continuation_share=a.continuation_share)
+        run_plan = plan_of(cfg, plan, SEED, bf16=not a.fp32, device=device)
         log(f"model config: {cfg.to_dict()}  params={count_params(LLaDA(cfg))}")
-        log(f"training plan: {plan}; threads={a.threads}; LR warmup then cosine to 10% over the steps")
+        log(f"training plan ({a.plan}): {run_plan}; threads={a.threads}; LR warmup then cosine to 10% over the steps")
         model, done, wall, csv_path, finished = train(
-            cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=a.threads,
+            cfg, tok, sft_rows, prose_ids, run_dir, log, run_plan, threads=a.threads,
             stop_after_minutes=a.stop_after_minutes, quick_eval=None if a.smoke else quick_eval)
-        log(f"training {'done' if finished else 'paused'}: {done} of {plan['steps']} steps, "
+        log(f"training {'done' if finished else 'paused'}: {done} of {plan.steps} steps, "
             f"{wall:.0f}s of training over all segments")
-        json.dump({"steps_done": done, "steps_planned": plan["steps"], "train_wall_s": wall, "finished": finished,
+        json.dump({"steps_done": done, "steps_planned": plan.steps, "train_wall_s": wall, "finished": finished,
+                   "plan_name": a.plan, "plan": plan.to_dict(),
                    "device": torch.cuda.get_device_name() if device == "cuda" else platform.processor() or "cpu"},
                   open(os.path.join(run_dir, "train_summary.json"), "w"))
         if not a.smoke and not a.train_only:
@@ -183,7 +185,8 @@ def main():
                               workers=1 if device == "cuda" else a.eval_workers)
 
     from .card import write_card
-    write_card(model_dir, log_dir, run_dir, count_params(emodel), results, smoke=a.smoke)
+    write_card(model_dir, log_dir, run_dir, count_params(emodel), results, a.plan, plan, command_args,
+               smoke=a.smoke)
     log(f"=== pipeline end: total wall {time.time() - t0:.0f}s")
     if log_dir != run_dir:
         logf.flush()

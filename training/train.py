@@ -9,8 +9,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from .batcher import (CANVAS_MODES, GEN_CANVAS, PROSE_SHARE, TIGHT_EXTRA_PAD,
-                      TIGHT_PROSE_LEN, Batcher, task_weights)
+from .batcher import CANVAS_MODES, GEN_CANVAS, PROSE_SHARE, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN, Batcher
 from .model import LLaDA
 
 EPS = 1e-3
@@ -24,13 +23,14 @@ def lr_at(step, progress, peak, warmup, floor=0.1):
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
-def plan_of(cfg, steps, batch_size, peak_lr, warmup, seed, bf16, device="cpu", continuation_share=0.0):
+def plan_of(cfg, plan, seed, bf16, device="cpu"):
     """Everything that fixes a run's weights, as plain data: a checkpoint resumes only under the
     same plan (the model shape, the schedule, the seed, the data mixture and the device kind, since
-    CPU and CUDA kernels round differently)."""
-    return {"model": cfg.to_dict(), "steps": steps, "batch_size": batch_size, "peak_lr": peak_lr,
-            "warmup": warmup, "seed": seed, "bf16": bf16, "device": device,
-            "task_weights": task_weights(continuation_share), "continuation_share": continuation_share,
+    CPU and CUDA kernels round differently). `plan` is a plans.Plan; its row counts act earlier,
+    when the data is generated."""
+    return {"model": cfg.to_dict(), "steps": plan.steps, "batch_size": plan.batch_size, "peak_lr": plan.peak_lr,
+            "warmup": plan.warmup, "seed": seed, "bf16": bf16, "device": device,
+            "task_weights": plan.mixture(), "continuation_share": plan.continuation_share,
             "prose_share": PROSE_SHARE, "canvas_modes": CANVAS_MODES, "tight_extra_pad": TIGHT_EXTRA_PAD,
             "tight_prose_len": TIGHT_PROSE_LEN, "gen_canvas": GEN_CANVAS}
 
@@ -68,7 +68,7 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
         raise SystemExit(f"{ckpt_path} was made under another plan (differs in: "
                          f"{', '.join(plan_difference(ck.get('plan'), plan))}); "
                          f"rerun with the same options to continue it, or with --fresh to start over")
-    batcher = Batcher(tok, sft_rows, prose_ids, seed, continuation_share=plan["continuation_share"])
+    batcher = Batcher(tok, sft_rows, prose_ids, seed, plan["task_weights"])
     log(f"batcher: {sum(len(v) for v in batcher.by_task.values())} SFT rows "
         f"(dropped {batcher.dropped} too long; {batcher.continuation_skipped} continuation cuts off a token "
         f"boundary), prose tokens {len(batcher.prose)}")
