@@ -55,7 +55,10 @@ public struct Replay: Sendable {
         return true
     }
 
+    /// Ends the replay; ignored once it has stopped on a bad step (the end record's totals would
+    /// describe steps that were not kept).
     public mutating func finish(_ record: EndRecord) {
+        guard note == nil else { return }
         end = record
     }
 

@@ -25,8 +25,11 @@ public struct TrajectoryError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Parses a trajectory line by line; input is untrusted. The first line must be a valid header
-/// (otherwise `TrajectoryError`); a later line that is neither a step nor an end record stops the
-/// parse with a note saying where and why, keeping everything before it.
+/// (otherwise `TrajectoryError`); a later line that is not a valid step or end record stops the
+/// parse with a note saying where and why, keeping everything before it. "Valid" covers the
+/// numbers (`TrajectoryValidation`) and the canvas: every step is applied to a canvas here, so
+/// every reader (a file, standard input, export) keeps exactly the same steps and stops with the
+/// same note.
 public struct TrajectoryParser {
     public let source: String
     public private(set) var lineNumber = 0
@@ -35,13 +38,52 @@ public struct TrajectoryParser {
     /// Set once the parser has stopped on a bad line; later lines are ignored.
     public private(set) var stopNote: String?
     private let decoder = TrajectoryCoding.makeDecoder()
+    private var splitter: LineSplitter
+    private var validation: TrajectoryValidation?
+    /// The canvas after every accepted step (steps are checked against it).
+    public private(set) var canvas: Canvas?
 
     /// Lines longer than this are rejected rather than decoded.
     public static let maximumLineBytes = 64 << 20
     /// Largest canvas a header may declare.
     public static let maximumCanvasLength = 1 << 20
 
-    public init(source: String) { self.source = source }
+    public init(source: String, maximumLineBytes: Int = Self.maximumLineBytes) {
+        self.source = source
+        splitter = LineSplitter(maximumLineBytes: maximumLineBytes)
+    }
+
+    /// Parses every complete line in `chunk` (the rest waits for the next chunk). Once stopped,
+    /// input is discarded unread.
+    public mutating func consume(_ chunk: Data) throws(TrajectoryError) -> [TrajectoryLine] {
+        guard !isStopped else { return [] }
+        var lines: [TrajectoryLine] = []
+        for piece in splitter.append(chunk) where !isStopped {
+            if let line = try parse(piece, isFinal: false) { lines.append(line) }
+        }
+        return lines
+    }
+
+    /// Parses what is left after the last newline, at the end of the input.
+    public mutating func finish() throws(TrajectoryError) -> [TrajectoryLine] {
+        guard !isStopped, let piece = splitter.finish() else { return [] }
+        return try parse(piece, isFinal: true).map { [$0] } ?? []
+    }
+
+    private mutating func parse(_ piece: LineSplitter.Piece, isFinal: Bool) throws(TrajectoryError) -> TrajectoryLine? {
+        switch piece {
+        case .line(let line):
+            return try parse(line: line, isFinal: isFinal)
+        case .overlong(let count):
+            lineNumber += 1
+            let expected = "lines of at most \(splitter.maximumLineBytes) bytes"
+            guard header != nil else {
+                throw TrajectoryError(source: source, line: lineNumber, expected: expected, found: "a line of \(count) bytes or more")
+            }
+            stop("stopped at line \(lineNumber): a line of \(count) bytes or more (at most \(splitter.maximumLineBytes) are read)")
+            return nil
+        }
+    }
 
     public var isStopped: Bool { stopNote != nil }
 
@@ -61,9 +103,22 @@ public struct TrajectoryParser {
             return nil
         }
         if let step = try? decoder.decode(StepRecord.self, from: line) {
+            do {
+                try validation?.check(step)
+                try canvas?.apply(step)
+            } catch {
+                stop("stopped at line \(lineNumber) (step \(step.step)): \(error)")
+                return nil
+            }
             return .step(step)
         }
         if let end = try? decoder.decode(EndRecord.self, from: line) {
+            do throws(TrajectoryValidation.Failure) {
+                try validation?.check(end)
+            } catch {
+                stop("stopped at line \(lineNumber): \(error)")
+                return nil
+            }
             ended = true
             return .end(end)
         }
@@ -112,7 +167,14 @@ public struct TrajectoryParser {
                                   expected: "canvasLength between the prompt length (\(header.promptTokens.count)) and \(Self.maximumCanvasLength)",
                                   found: "canvasLength \(header.canvasLength)")
         }
+        do throws(TrajectoryValidation.Failure) {
+            try TrajectoryValidation.check(header)
+        } catch {
+            throw TrajectoryError(source: source, line: lineNumber, expected: "header values in range", found: error.description)
+        }
         self.header = header
+        validation = TrajectoryValidation(header: header)
+        canvas = Canvas(header: header)
         return header
     }
 
@@ -143,29 +205,5 @@ public struct TrajectoryParser {
     static func preview(_ line: Data) -> String {
         let text = String(decoding: line.prefix(40), as: UTF8.self)
         return "\"\(text)\(line.count > 40 ? "…" : "")\""
-    }
-}
-
-/// Splits a byte stream into lines as chunks arrive.
-public struct LineSplitter: Sendable {
-    private var pending = Data()
-    public init() {}
-
-    public mutating func append(_ chunk: Data) -> [Data] {
-        pending.append(chunk)
-        var lines: [Data] = []
-        var start = pending.startIndex
-        while let newline = pending[start...].firstIndex(of: 0x0A) {
-            lines.append(Data(pending[start..<newline]))
-            start = pending.index(after: newline)
-        }
-        pending = Data(pending[start...])
-        return lines
-    }
-
-    /// What is left after the last newline (a line without its terminator), if anything.
-    public mutating func finish() -> Data? {
-        defer { pending = Data() }
-        return pending.isEmpty ? nil : pending
     }
 }

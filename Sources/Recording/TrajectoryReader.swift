@@ -27,14 +27,9 @@ public enum TrajectoryReader {
 
     public static func read(data: Data, source: String) throws(TrajectoryError) -> Trajectory {
         var parser = TrajectoryParser(source: source)
-        var splitter = LineSplitter()
         var builder = TrajectoryBuilder()
-        for line in splitter.append(data) {
-            builder.take(try parser.parse(line: line))
-        }
-        if let last = splitter.finish() {
-            builder.take(try parser.parse(line: last, isFinal: true))
-        }
+        for line in try parser.consume(data) { builder.take(line) }
+        for line in try parser.finish() { builder.take(line) }
         guard let header = parser.header else {
             throw TrajectoryError(source: source, line: 1, expected: "a \(TrajectoryHeader.formatName) header line", found: "an empty input")
         }
@@ -60,11 +55,11 @@ private struct TrajectoryBuilder {
     var steps: [StepRecord] = []
     var end: EndRecord?
 
-    mutating func take(_ line: TrajectoryLine?) {
+    mutating func take(_ line: TrajectoryLine) {
         switch line {
         case .step(let step): steps.append(step)
         case .end(let record): end = record
-        case .header, nil: break
+        case .header: break
         }
     }
 }

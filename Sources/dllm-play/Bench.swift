@@ -29,6 +29,10 @@ struct Bench: ParsableCommand {
     @Flag(help: "Skip the random 1B-shaped model (for --engine).")
     var skipRandom = false
 
+    func validate() throws {
+        try OptionRange.check(runs, 1...10_000, "--runs")
+    }
+
     func run() throws {
         guard kernels || engine else { return try SuiteBench.run(suite, model: model) }
         if kernels { runKernels() }

@@ -48,9 +48,7 @@ struct ExportCommand: ParsableCommand {
         options.showGhosts = ghosts
         let text = try CastExport.cast(lanes: lanes, label: "replay " + URL(fileURLWithPath: file).lastPathComponent,
                                        theme: parsed.theme, options: options)
-        guard FileManager.default.createFile(atPath: cast, contents: Data(text.utf8)) else {
-            throw PlaygroundLauncher.fail("cannot write \(cast)")
-        }
+        do { try OutputFile.write(Data(text.utf8), to: cast) } catch { throw PlaygroundLauncher.fail("\(error)") }
         print("wrote \(cast): \(lanes.map(\.count).max() ?? 0) steps, \(parts[0])x\(parts[1])")
     }
 }

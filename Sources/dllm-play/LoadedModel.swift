@@ -21,7 +21,7 @@ struct LoadedModel {
         } catch {
             throw LoadFailure(message: "cannot load model \(directory.path): \(error)")
         }
-        chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == "chat")
+        chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == .chat)
         answerLength = options.genLength
     }
 

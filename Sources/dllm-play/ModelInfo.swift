@@ -15,12 +15,19 @@ struct ModelInfo: ParsableCommand {
     @Option(help: "Canvas length (tokens) for the RAM and time estimates.")
     var length = 256
 
+    func validate() throws {
+        try OptionRange.check(length, OptionRange.tokens, "--length")
+    }
+
     func run() throws {
         let model: TransformerModel
         do { model = try TransformerModel.load(directory: URL(fileURLWithPath: directory)) } catch let error as ModelError {
             throw ValidationError(error.description)
         }
         let c = model.config, d = model.descriptor
+        guard length <= c.maxSequenceLength else {
+            throw ValidationError("--length \(length) is beyond \(d.name)'s context of \(c.maxSequenceLength) (hint: --length \(c.maxSequenceLength) or less)")
+        }
         print("model        \(d.name) (\(c.family.rawValue)\(c.shiftsLogits ? ", logits shifted by one" : ""))")
         print("weights hash \(d.weightsHash)")
         print("shape        hidden \(c.hiddenSize), \(c.layerCount) layers, \(c.headCount) heads × \(c.headDim)"

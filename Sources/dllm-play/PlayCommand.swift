@@ -20,17 +20,13 @@ struct PlayCommand: ParsableCommand {
     @Option(help: "Write the trajectory as JSON Lines to FILE as it is decoded (- for standard output, with --plain).")
     var record: String?
     @Option(help: "A second decoder to run side by side on the same prompt and seed.")
-    var compare: String?
+    var compare: DecoderID?
     @Flag(help: "Start paused (step with . or resume with space).")
     var paused = false
     @OptionGroup var display: DisplayOptions
 
     func run() throws {
-        if let problem = options.problem() { throw ValidationError(problem) }
-        for id in [options.decoder] + (compare.map { [$0] } ?? []) {
-            do { _ = try DecoderRegistry.entry(id) } catch { throw ValidationError(error.description) }
-        }
-        let first = LiveConfiguration(decoder: options.decoder, settings: options.settings, prompt: prompt, seed: options.seed)
+        let first = LiveConfiguration(decoder: options.decoder.id, settings: options.settings, prompt: prompt, seed: options.seed)
         if display.wantsPlain {
             try runPlain(first)
             return
@@ -40,7 +36,7 @@ struct PlayCommand: ParsableCommand {
             sources.append(try LiveSource(label: "live", configuration: first, paused: paused, recordPath: record,
                                           makeSession: try sessionFactory()))
             if let compare {
-                let second = LiveConfiguration(decoder: compare, settings: [], prompt: prompt, seed: options.seed)
+                let second = LiveConfiguration(decoder: compare.id, settings: [], prompt: prompt, seed: options.seed)
                 let secondRecord = record.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-\(compare).jsonl" }
                 sources.append(try LiveSource(label: "live", configuration: second, paused: paused, recordPath: secondRecord,
                                               makeSession: try sessionFactory()))
@@ -93,7 +89,7 @@ struct PlayCommand: ParsableCommand {
             case .header(let header):
                 try? writer?.write(header)
                 replay = Replay(header: header)
-                if writer == nil || self.record != "-" { print("\(header.decoder) on \(header.model.name), seed \(header.seed), prompt: \(PlaygroundLauncher.oneLine(header.promptText))") }
+                if writer == nil || self.record != "-" { print(PlainReport.heading(header)) }
             case .step(let step):
                 try? writer?.write(step)
                 replay?.append(step)
@@ -106,7 +102,7 @@ struct PlayCommand: ParsableCommand {
         let end = session.run()
         if record != "-", let replay {
             print(PlainReport.summary(replay))
-            print(end.answerText)
+            print(PlainReport.printable(end.answerText))
         }
     }
 }

@@ -66,11 +66,11 @@ enum PlaygroundLauncher {
 
     /// Prints "dllm-play: message" to standard error; throw the result to exit with status 2.
     static func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("dllm-play: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("dllm-play: \(PlainReport.printable(PlainReport.oneLine(message)))\n".utf8))
         return ExitCode(2)
     }
 
-    static func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "↵") }
+    static func oneLine(_ text: String) -> String { PlainReport.oneLine(text) }
 
     static func savePath() -> String {
         let formatter = DateFormatter()
@@ -81,7 +81,7 @@ enum PlaygroundLauncher {
     /// Plain output of a whole replay: one line per step as it is applied, then the answer.
     static func printPlain(_ replay: Replay) {
         var canvas = Canvas(header: replay.header)
-        print("\(replay.header.decoder) on \(replay.header.model.name), seed \(replay.header.seed), prompt: \(oneLine(replay.header.promptText))")
+        print(PlainReport.heading(replay.header))
         for step in replay.steps {
             try? canvas.apply(step)
             print(PlainReport.line(for: step, canvas: canvas))
