@@ -37,6 +37,9 @@ public struct TrajectoryParser {
     public private(set) var ended = false
     /// Set once the parser has stopped on a bad line; later lines are ignored.
     public private(set) var stopNote: String?
+    /// True when the stop is only a cut-off last line (a killed or still-running writer): every
+    /// complete line was valid. Any other stop means the input holds invalid data.
+    public private(set) var isCutOff = false
     private let decoder = TrajectoryCoding.makeDecoder()
     private var splitter: LineSplitter
     private var validation: TrajectoryValidation?
@@ -95,7 +98,7 @@ public struct TrajectoryParser {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
         guard header != nil else { return .header(try parseHeader(line, isFinal: isFinal)) }
         if ended {
-            stop("line \(lineNumber): content after the end record ignored")
+            stop("stopped at line \(lineNumber): content after the end record")
             return nil
         }
         guard line.count <= Self.maximumLineBytes else {
@@ -124,6 +127,7 @@ public struct TrajectoryParser {
         }
         if isFinal {
             stop("stopped at line \(lineNumber): the last line is incomplete (the file was cut off or is still being written)")
+            isCutOff = true
         } else {
             stop("stopped at line \(lineNumber): expected a step or end record; \(Self.explain(line, as: StepRecord.self, decoder))")
         }

@@ -7,6 +7,10 @@ public struct Trajectory: Sendable, Equatable {
     public var end: EndRecord?
     /// Where and why reading stopped early, if it did.
     public var note: String?
+    /// The note is only a cut-off last line (see `TrajectoryParser.isCutOff`).
+    public var isCutOff = false
+    /// The input stopped on invalid data (not merely cut off).
+    public var hasInvalidData: Bool { note != nil && !isCutOff }
 
     public init(header: TrajectoryHeader, steps: [StepRecord] = [], end: EndRecord? = nil, note: String? = nil) {
         self.header = header
@@ -33,7 +37,9 @@ public enum TrajectoryReader {
         guard let header = parser.header else {
             throw TrajectoryError(source: source, line: 1, expected: "a \(TrajectoryHeader.formatName) header line", found: "an empty input")
         }
-        return Trajectory(header: header, steps: builder.steps, end: builder.end, note: parser.stopNote)
+        var trajectory = Trajectory(header: header, steps: builder.steps, end: builder.end, note: parser.stopNote)
+        trajectory.isCutOff = parser.isCutOff
+        return trajectory
     }
 
     /// Encodes a trajectory as JSON Lines text (the same bytes `TrajectoryWriter` produces).

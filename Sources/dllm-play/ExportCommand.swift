@@ -37,8 +37,12 @@ struct ExportCommand: ParsableCommand {
         }
         guard stepSeconds > 0, stepSeconds.isFinite else { throw ValidationError("--step-seconds must be positive") }
         var lanes: [Replay] = []
+        var invalid: (String, String)?
         for path in [file] + (compare.map { [$0] } ?? []) {
-            do { lanes.append(Replay(trajectory: try TrajectoryReader.read(path: path))) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            let trajectory: Trajectory
+            do { trajectory = try TrajectoryReader.read(path: path) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            if trajectory.hasInvalidData, let note = trajectory.note, invalid == nil { invalid = (path, note) }
+            lanes.append(Replay(trajectory: trajectory))
         }
         let parsed = try PlaygroundLauncher.loadTheme(theme)
         for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
@@ -50,5 +54,6 @@ struct ExportCommand: ParsableCommand {
                                        theme: parsed.theme, options: options)
         do { try OutputFile.write(Data(text.utf8), to: cast) } catch { throw PlaygroundLauncher.fail("\(error)") }
         print("wrote \(cast): \(lanes.map(\.count).max() ?? 0) steps, \(parts[0])x\(parts[1])")
+        if let (path, note) = invalid { throw PlaygroundLauncher.invalidData(path, note) }
     }
 }

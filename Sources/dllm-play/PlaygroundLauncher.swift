@@ -70,6 +70,13 @@ enum PlaygroundLauncher {
         return ExitCode(2)
     }
 
+    /// A trajectory that stopped on invalid data (not merely cut off): what was kept has been
+    /// shown; this says where it stopped, on standard error, and exits with status 65 (EX_DATAERR).
+    static func invalidData(_ source: String, _ note: String) -> ExitCode {
+        _ = fail("\(source): \(note) (hint: the steps before it were kept; the file was edited or written by another program)")
+        return ExitCode(65)
+    }
+
     static func oneLine(_ text: String) -> String { PlainReport.oneLine(text) }
 
     static func savePath() -> String {

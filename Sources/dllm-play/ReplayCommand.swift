@@ -46,6 +46,7 @@ struct ReplayCommand: ParsableCommand {
         let trajectory: Trajectory
         do { trajectory = try TrajectoryReader.read(path: file) } catch { throw PlaygroundLauncher.fail("\(error)") }
         PlaygroundLauncher.printPlain(Replay(trajectory: trajectory))
+        if trajectory.hasInvalidData, let note = trajectory.note { throw PlaygroundLauncher.invalidData(file, note) }
     }
 
     /// Prints each step as its line arrives on standard input. The parser validates every line
@@ -85,5 +86,6 @@ struct ReplayCommand: ParsableCommand {
         if let note = parser.stopNote { replay.stop(note) }
         print(PlainReport.summary(replay))
         print(PlainReport.answer(replay))
+        if let note = parser.stopNote, !parser.isCutOff { throw PlaygroundLauncher.invalidData("standard input", note) }
     }
 }
