@@ -1,5 +1,8 @@
 import ArgumentParser
 import Decoding
+import Tokenization
+
+extension ChatTemplate: ExpressibleByArgument {}
 
 /// A decoder id from the registry: the parser rejects anything else with the list of valid ids,
 /// as a usage error, before any work starts.

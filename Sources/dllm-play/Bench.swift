@@ -4,6 +4,7 @@ import Kernels
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Decoders on a task suite (accuracy, NFE, TPF, tokens/s, AUP); or --kernels, --engine.",
         discussion: """
             With no --kernels/--engine: every decoder at its reference setting (and along --sweep) on the \

@@ -9,6 +9,7 @@ import Tokenization
 /// `dllm-play run`: one decode without a UI; prints the answer, NFE, TPF and time.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Decode one prompt headless and print the answer, NFE, TPF and time.")
 
     @OptionGroup var options: DecodeOptions

@@ -6,13 +6,14 @@ import Tokenization
 /// how fast it encodes.
 struct Tokenize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tokenize",
         abstract: "Show the ids and pieces the model sees for a text (--json), or measure encoding speed (--bench FILE).")
 
     @Option(help: "A model folder holding tokenizer.json, or a tokenizer.json file.")
     var model = "Models/llada-mini"
 
     @Option(help: "Render the text in a chat template first: raw, lladaInstruct or dreamInstruct.")
-    var template = "raw"
+    var template = ChatTemplate.raw
 
     @Flag(help: "Print a JSON object with \"ids\" and \"pieces\" (the vocabulary strings).")
     var json = false
@@ -29,9 +30,7 @@ struct Tokenize: ParsableCommand {
             try runBenchmark(file: bench)
             return
         }
-        guard let chatTemplate = ChatTemplate(rawValue: template) else {
-            throw ValidationError("unknown template \(template); choose raw, lladaInstruct or dreamInstruct")
-        }
+        let chatTemplate = template
         guard let text else { throw ValidationError("give the text to tokenize, or --bench FILE") }
         let ids = try tokenizer.encodeChat(user: text, template: chatTemplate)
         if json {
