@@ -30,12 +30,27 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Show ghost top-1 predictions inside masked positions.")
     var ghosts = false
 
-    func run() throws {
-        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] >= 80, parts[1] >= 24, parts[0] <= 1000, parts[1] <= 500 else {
-            throw ValidationError("--size must be COLUMNSxROWS, at least 80x24 (got \(size))")
+    /// Checked before reading anything: the size, the step time and the theme.
+    func validate() throws {
+        _ = try terminalSize()
+        guard stepSeconds > 0, stepSeconds <= 3600 else { throw ValidationError("--step-seconds must be in (0, 3600] (got \(stepSeconds))") }
+        if let theme {
+            do { _ = try ThemeFile.load(theme, directories: PlaygroundLauncher.themeDirectories) } catch {
+                throw ValidationError("--theme: \(error)")
+            }
         }
-        guard stepSeconds > 0, stepSeconds.isFinite else { throw ValidationError("--step-seconds must be positive") }
+    }
+
+    private func terminalSize() throws -> TerminalSize {
+        let parts = size.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let columns = parts[0], let rows = parts[1], (80...1000).contains(columns), (24...500).contains(rows) else {
+            throw ValidationError("--size must be COLUMNSxROWS, from 80x24 to 1000x500 (got \(size))")
+        }
+        return TerminalSize(columns: columns, rows: rows)
+    }
+
+    func run() throws {
+        let terminal = try terminalSize()
         var lanes: [Replay] = []
         var invalid: (String, String)?
         for path in [file] + (compare.map { [$0] } ?? []) {
@@ -47,13 +62,13 @@ struct ExportCommand: ParsableCommand {
         let parsed = try PlaygroundLauncher.loadTheme(theme)
         for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         var options = CastExport.Options()
-        options.size = TerminalSize(columns: parts[0], rows: parts[1])
+        options.size = terminal
         options.stepSeconds = stepSeconds
         options.showGhosts = ghosts
         let text = try CastExport.cast(lanes: lanes, label: "replay " + URL(fileURLWithPath: file).lastPathComponent,
                                        theme: parsed.theme, options: options)
         do { try OutputFile.write(Data(text.utf8), to: cast) } catch { throw PlaygroundLauncher.fail("\(error)") }
-        print("wrote \(cast): \(lanes.map(\.count).max() ?? 0) steps, \(parts[0])x\(parts[1])")
+        print("wrote \(cast): \(lanes.map(\.count).max() ?? 0) steps, \(terminal.columns)x\(terminal.rows)")
         if let (path, note) = invalid { throw PlaygroundLauncher.invalidData(path, note) }
     }
 }

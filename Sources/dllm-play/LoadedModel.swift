@@ -35,6 +35,14 @@ struct LoadedModel {
             throw LoadFailure(message: "\(file) has ids up to \(tokenizer.vocabularySize - 1), beyond the model's \(d.vocabularySize) "
                               + "embedding rows (hint: the tokenizer belongs to another model)")
         }
+        guard let mask = tokenizer.specialTokens.mask else {
+            throw LoadFailure(message: "\(file) has no mask token (<|mdm_mask|> or <|mask|> in added_tokens); a diffusion model "
+                              + "cannot decode without one (hint: the tokenizer belongs to an autoregressive model?)")
+        }
+        guard mask == d.maskTokenID else {
+            throw LoadFailure(message: "the model's mask id \(d.maskTokenID) (config.json mask_token_id) is not \(file)'s mask token "
+                              + "\(mask) (hint: fix mask_token_id, or use the tokenizer that came with the model)")
+        }
         let specials = [("mask", d.maskTokenID), ("end-of-text", d.endOfTextID)] + (d.endOfTurnID.map { [("end-of-turn", $0)] } ?? [])
         for (name, id) in specials where tokenizer.piece(for: id) == nil {
             throw LoadFailure(message: "the \(name) id \(id) is not a token of \(file) (hint: add it to added_tokens, "

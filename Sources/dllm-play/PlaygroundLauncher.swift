@@ -12,6 +12,15 @@ struct DisplayOptions: ParsableArguments {
     var plain = false
 
     var wantsPlain: Bool { plain || isatty(STDOUT_FILENO) == 0 }
+
+    /// The theme is found and read even when the plain output will not use it: a named theme that
+    /// does not exist is a usage error, not silently ignored.
+    func validate() throws {
+        guard let theme else { return }
+        do { _ = try ThemeFile.load(theme, directories: PlaygroundLauncher.themeDirectories) } catch {
+            throw ValidationError("--theme: \(error)")
+        }
+    }
 }
 
 /// Starts the terminal UI (or the plain output) for the play and replay commands.

@@ -35,11 +35,11 @@ extension ChildProcess {
     /// Runs a program with `input` on its standard input, capturing both outputs. Input is
     /// written and both pipes are drained on their own threads, so no pipe can stall the other.
     public static func run(_ executable: URL, _ arguments: [String], input: Data,
-                           environment: [String: String]? = nil) throws -> Outcome {
+                           workingDirectory: URL? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
         process.standardInput = stdin
         process.standardOutput = stdout
