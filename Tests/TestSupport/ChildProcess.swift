@@ -35,11 +35,12 @@ extension ChildProcess {
     /// Runs a program with `input` on its standard input, capturing both outputs. Input is
     /// written and both pipes are drained on their own threads, so no pipe can stall the other.
     public static func run(_ executable: URL, _ arguments: [String], input: Data,
-                           workingDirectory: URL? = nil) throws -> Outcome {
+                           workingDirectory: URL? = nil, environment: [String: String]? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
+        if let environment { process.environment = environment }
         let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
         process.standardInput = stdin
         process.standardOutput = stdout
