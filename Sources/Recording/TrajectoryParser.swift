@@ -21,7 +21,8 @@ public struct TrajectoryError: Error, Equatable, CustomStringConvertible {
         self.found = found
     }
 
-    public var description: String { "\(source):\(line): expected \(expected); found \(found)" }
+    /// "FILE:LINE: expected ...; found ..." (no line number for a file that could not be read at all).
+    public var description: String { "\(source)\(line > 0 ? ":\(line)" : ""): expected \(expected); found \(found)" }
 }
 
 /// Parses a trajectory line by line; input is untrusted. The first line must be a valid header

@@ -23,8 +23,11 @@ public struct Trajectory: Sendable, Equatable {
 /// Reads trajectories written by `TrajectoryWriter`.
 public enum TrajectoryReader {
     public static func read(path: String) throws -> Trajectory {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrajectoryError(source: path, line: 0, expected: "a readable file", found: "nothing could be read")
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        guard exists, !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            let found = !exists ? "no such file" : isDirectory.boolValue ? "a directory" : "a file that cannot be read (permissions?)"
+            throw TrajectoryError(source: path, line: 0, expected: "a readable trajectory file (.jsonl)", found: found)
         }
         return try read(data: data, source: path)
     }

@@ -73,9 +73,11 @@ enum PlaygroundLauncher {
         if case .signal(let number) = exit { Foundation.exit(128 + number) }
     }
 
-    /// Prints "dllm-play: message" to standard error; throw the result to exit with status 2.
+    /// Prints "dllm-play SUBCOMMAND: message" to standard error (on one line, control characters
+    /// made visible); throw the result to exit with status 2.
     static func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("dllm-play: \(PlainReport.printable(PlainReport.oneLine(message)))\n".utf8))
+        let command = UsageErrors.subcommandName(in: Array(CommandLine.arguments.dropFirst()))
+        FileHandle.standardError.write(Data("dllm-play \(command): \(PlainReport.printable(PlainReport.oneLine(message)))\n".utf8))
         return ExitCode(2)
     }
 

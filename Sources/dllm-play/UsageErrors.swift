@@ -15,7 +15,7 @@ enum UsageErrors {
             DllmPlay.exit(withError: error)  // --help, --version
         }
         let command = subcommand(in: arguments)
-        let name = command.configuration.commandName ?? "\(command)".lowercased()
+        let name = subcommandName(in: arguments)
         var line = "dllm-play \(name): \(oneLine(DllmPlay.message(for: error)))"
         if code == .validationFailure {
             let usage = oneLine(DllmPlay.usageString(for: command))
@@ -33,6 +33,11 @@ enum UsageErrors {
             return match
         }
         return DllmPlay.configuration.defaultSubcommand ?? DllmPlay.self
+    }
+
+    static func subcommandName(in arguments: [String]) -> String {
+        let command = subcommand(in: arguments)
+        return command.configuration.commandName ?? "\(command)".lowercased()
     }
 
     /// The parser's message on one line: "Error: " dropped, a list of valid values joined with commas.
