@@ -131,7 +131,7 @@ public final class R2DLLM: ConfigurableDecoder {
                 let chosen: Int
                 switch config.tokenCluster {
                 case .confidence: chosen = rankDescending(run.map { Scored(position: $0, score: topOne($0).probability) })[0].position
-                case .mid: chosen = run[(run.count - 1) / 2]
+                case .mid: chosen = run[run.count / 2]  // offset run_length // 2: a run of 2 commits its second (§6.3)
                 default: chosen = run[Int(rng.next() % UInt64(run.count))]
                 }
                 commits.append(Commit(position: chosen, token: topOne(chosen).token, confidence: topOne(chosen).probability,
