@@ -236,41 +236,19 @@ public final class D3LLM: ConfigurableDecoder {
     // MARK: - Entropy selection (§4.4 steps 6–7, §4.7)
 
     private func select(_ candidates: [Int], logits: Logits, rng: inout SplitMix64) -> [Commit] {
-        let vocabulary = logits.vocabularySize
-        var tokens: [Int: Int] = [:], entropies: [Int: Double] = [:], confidences: [Int: Double] = [:]
-        for p in candidates {
-            logits.withRow(p) { row in
-                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
-                tokens[p] = token
-                entropies[p] = d3llmEntropy(row, count: vocabulary)
-                confidences[p] = lladaConfidence(row, count: vocabulary, token: token)
-            }
-        }
-        let ranked = rankDescending(candidates.map { Scored(position: $0, score: -entropies[$0]!) })
-        var chosen: [(Int, CommitReason)] = []
-        for (rank, s) in ranked.enumerated() {
-            let h = -s.score
-            if family == .dream {
-                if h < config.threshold { chosen.append((s.position, .entropy)) }
-            } else if h <= config.threshold {
-                chosen.append((s.position, .entropy))
-            } else if rank == 0 {
-                chosen.append((s.position, .globalMinEntropy))
-            }
-        }
-        var commits = chosen.map { Commit(position: $0.0, token: tokens[$0.0]!, confidence: confidences[$0.0]!,
-                                          entropy: entropies[$0.0], reason: $0.1) }
+        let predictions = predictCandidates(candidates, logits: logits, style: .llada(temperature: config.temperature),
+                                            withEntropy: true, rng: &rng)
+        let ranked = rankDescending(predictions.byNegativeEntropy)
+        var commits = entropyRule(ranked, threshold: config.threshold, family: family).map { predictions[$0.0.position].commit($0.1) }
         // Forced progress in the first full block that still has masks: its lowest-entropy
         // position with the plain argmax token. Chosen among this iteration's candidates, which
         // were taken before the EOS fill (§4.6), so it may re-predict a position the fill just set.
         if let block = blocks.first(where: { $0.full && $0.maskCount > 0 }),
            !commits.contains(where: { block.span.contains($0.position) }),
            let forced = ranked.first(where: { block.span.contains($0.position) }) {
-            let p = forced.position
-            let token = logits.withRow(p) { gumbelArgmax($0, count: vocabulary, temperature: 0, rng: &rng) }
-            let confidence = logits.withRow(p) { lladaConfidence($0, count: vocabulary, token: token) }
-            commits.append(Commit(position: p, token: token, confidence: confidence, entropy: entropies[p],
-                                  reason: .forcedFirstFullBlock))
+            var greedy = predictCandidates([forced.position], logits: logits, style: .llada(temperature: 0), rng: &rng)[forced.position]
+            greedy.entropy = predictions[forced.position].entropy
+            commits.append(greedy.commit(.forcedFirstFullBlock))
         }
         return commits
     }
