@@ -49,21 +49,21 @@ public final class D3LLM: ConfigurableDecoder {
     public static let summary = "d3LLM: entropy-threshold multi-block decoding with delayed KV caching and EOS early stop (arXiv 2601.07568)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.blockLength, in: 1...100_000, "block size", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
-        .number("threshold", \.threshold, in: 0...100, "entropy θ in nats (commit when H ≤ θ; Dream: H < θ)",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .restart, "block size (fixes the block layout)", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
+        .number("threshold", \.threshold, in: 0...100, step: 0.1, "entropy θ in nats (commit when H ≤ θ; Dream: H < θ)",
                 source: "d3LLM eval_scripts/llada_gsm8k_cot.sh, chat demos"),
-        .number("block_add_threshold", \.blockAddThreshold, in: 0...1, "open the next block at this progress of the last",
+        .number("block_add_threshold", \.blockAddThreshold, in: 0...1, step: 0.05, "open the next block at this progress of the last",
                 source: "d3LLM utils/utils_LLaDA/eval_llada.py"),
-        .number("decoded_token_threshold", \.decodedTokenThreshold, in: 0...1, "fully activate a block at this predecessor progress",
+        .number("decoded_token_threshold", \.decodedTokenThreshold, in: 0...1, step: 0.05, "fully activate a block at this predecessor progress",
                 source: "d3LLM utils/utils_LLaDA/eval_llada.py"),
-        .flag("kv_cache", \.kvCache, "cache finished blocks (generate_multi_block_kv_cache)", source: "d3LLM eval_scripts (KV variant)"),
+        .flag("kv_cache", \.kvCache, when: .restart, "cache finished blocks (generate_multi_block_kv_cache)", source: "d3LLM eval_scripts (KV variant)"),
         .integer("cache_delay_iter", \.cacheDelayIter, in: 0...100_000, "iterations a finished block stabilizes before caching",
                  source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
         .integer("refresh_interval", \.refreshInterval, in: 1...100_000, "full refresh forward every this many NFE",
                  source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
         .flag("early_stop", \.earlyStop, "fill everything after the first end-of-text with end-of-text",
               source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
-        .number("temperature", \.temperature, in: 0...100, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
     ]}
 
     public var config: Config

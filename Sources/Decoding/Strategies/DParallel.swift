@@ -22,10 +22,10 @@ public final class DParallel: ConfigurableDecoder {
     public static let summary = "dParallel: entropy-threshold semi-autoregressive decoding, no cache (arXiv 2509.26488)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.blockLength, in: 1...100_000, "block size", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
-        .number("threshold", \.threshold, in: 0...100, "entropy θ in nats (commit when H ≤ θ)",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .nextBlock, "block size", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
+        .number("threshold", \.threshold, in: 0...100, step: 0.1, "entropy θ in nats (commit when H ≤ θ)",
                 source: "d3LLM eval_scripts/llada_gsm8k_cot.sh (Dream: 0.45)"),
-        .number("temperature", \.temperature, in: 0...100, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
     ]}
 
     public var config: Config

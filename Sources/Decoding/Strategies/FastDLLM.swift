@@ -33,14 +33,14 @@ public final class FastDLLM: ConfigurableDecoder {
     public static let summary = "Fast-dLLM: block-wise KV cache (prefix or dual) and confidence-aware parallel commits (arXiv 2505.22618)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.blockLength, in: 1...100_000, "semi-autoregressive block size",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .nextBlock, "semi-autoregressive block size",
                  source: "Fast-dLLM llada/eval_gsm8k.sh; paper §4.1"),
         .choice("rule", \.rule, "threshold: c ≥ τ plus the top-1; factor: longest prefix with (n+1)(1−c_n) < f",
                 source: "Fast-dLLM generate.py get_transfer_index / get_transfer_index_dynamic"),
-        .number("threshold", \.threshold, in: 0...1, "τ of the threshold rule", source: "Fast-dLLM eval scripts; paper §4.1"),
-        .number("factor", \.factor, in: 0...100, "f of the factor rule", source: "Fast-dLLM generate.py (FD-new)"),
-        .choice("cache", \.cache, "KV cache: none, prefix (PrefixCache) or dual (DualCache)", source: "Fast-dLLM paper §3.2, eval scripts"),
-        .number("temperature", \.temperature, in: 0...100, "sampling temperature (0 = greedy)", source: "Fast-dLLM eval scripts"),
+        .number("threshold", \.threshold, in: 0...1, step: 0.05, "τ of the threshold rule", source: "Fast-dLLM eval scripts; paper §4.1"),
+        .number("factor", \.factor, in: 0...100, step: 0.1, "f of the factor rule", source: "Fast-dLLM generate.py (FD-new)"),
+        .choice("cache", \.cache, "KV cache: none, prefix (PrefixCache) or dual (DualCache); a switch rebuilds at the next forward", source: "Fast-dLLM paper §3.2, eval scripts"),
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "sampling temperature (0 = greedy)", source: "Fast-dLLM eval scripts"),
     ]}
 
     public var config: Config
@@ -50,6 +50,8 @@ public final class FastDLLM: ConfigurableDecoder {
 
     private var cursor = BlockCursor(answer: 0..<0)
     private var family = ModelDescriptor.Family.llada
+    /// The mode the engine's cache was last built or used for (`none` after an uncached forward).
+    private var cacheBuiltFor = BlockCacheMode.none
 
     public init(config: Config = Config()) { self.config = config }
 
@@ -57,6 +59,7 @@ public final class FastDLLM: ConfigurableDecoder {
         try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
         cursor = BlockCursor(answer: canvas.answerRange)
         family = descriptor.family
+        cacheBuiltFor = .none
     }
 
     public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
@@ -66,9 +69,13 @@ public final class FastDLLM: ConfigurableDecoder {
         if atBlockStart { events.append(cursor.open(length: config.blockLength)) }
         let span = cursor.span
         let candidates = maskedPositions(canvas, in: span)
+        // A live cache switch (prefix → dual, none → prefix, ...) rebuilds what the new mode needs now.
+        let rebuild = !atBlockStart && config.cache != .none && config.cache != cacheBuiltFor
         let (logits, forwardEvents) = try blockCachedForward(predictor, canvas: canvas, span: span, mode: config.cache,
-                                                             atBlockStart: atBlockStart, firstBlock: cursor.index == 0,
-                                                             logitPositions: candidates)
+                                                             atBlockStart: atBlockStart || rebuild, firstBlock: cursor.index == 0,
+                                                             logitPositions: candidates,
+                                                             refreshReason: rebuild ? "cache-mode" : nil)
+        cacheBuiltFor = config.cache
         events += forwardEvents
         events.append(logits.predictions(candidates))
 

@@ -33,16 +33,16 @@ public final class WINO: ConfigurableDecoder {
     public static let summary = "WINO: wide-in drafting, narrow-out verification through a shadow block, revokable commits (arXiv 2507.18578)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.blockLength, in: 1...100_000, "block size", source: "WINO LLaDA/configs/*.yaml"),
-        .number("threshold", \.threshold, in: 0...1, "τ1: draft when confidence > τ1", source: "WINO decoding.py signature; gsm8k.yaml"),
-        .number("threshold_back", \.thresholdBack, in: 0...1, "τ2: re-mask a draft whose shadow probability < τ2",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .nextBlock, "block size", source: "WINO LLaDA/configs/*.yaml"),
+        .number("threshold", \.threshold, in: 0...1, step: 0.05, "τ1: draft when confidence > τ1", source: "WINO decoding.py signature; gsm8k.yaml"),
+        .number("threshold_back", \.thresholdBack, in: 0...1, step: 0.05, "τ2: re-mask a draft whose shadow probability < τ2",
                 source: "WINO LLaDA/configs/*.yaml"),
-        .number("temperature", \.temperature, in: 0...100, "Gumbel temperature (0 = greedy)", source: "WINO configs"),
-        .number("draft_cap_fraction", \.draftCapFraction, in: 0...1, "draft cap: this fraction of the block's masks",
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "Gumbel temperature (0 = greedy)", source: "WINO configs"),
+        .number("draft_cap_fraction", \.draftCapFraction, in: 0...1, step: 0.05, "draft cap: this fraction of the block's masks",
                 source: "WINO decoding.py (hard-coded 0.7)"),
         .integer("draft_cap_min", \.draftCapMin, in: 1...100_000, "draft cap lower bound", source: "WINO decoding.py (hard-coded 5)"),
         .integer("draft_cap_max", \.draftCapMax, in: 1...100_000, "draft cap upper bound", source: "WINO decoding.py (hard-coded 20)"),
-        .integer("initial_last_accept", \.initialLastAccept, in: 1...100_000, "last_accept at each block start",
+        .integer("initial_last_accept", \.initialLastAccept, in: 1...100_000, when: .nextBlock, "last_accept at each block start",
                  source: "WINO decoding.py (hard-coded 30)"),
     ]}
 
