@@ -28,12 +28,7 @@ public enum CastExport {
     }
 
     public static func cast(lanes: [Replay], label: String, theme: Theme, options: Options = Options()) throws -> String {
-        var playground = Playground(sourceLabel: label, isLive: false)
-        for (index, replay) in lanes.enumerated() {
-            var updates: [SourceUpdate] = [.start(replay.header)] + replay.steps.map { .step($0) }
-            if let end = replay.end { updates.append(.end(end)) }
-            playground.receive(updates, lane: index)
-        }
+        var playground = replayPlayground(lanes: lanes, label: label)
         playground.state.showGhosts = options.showGhosts
         playground.state.cursor = options.cursor
         let total = playground.state.totalSteps
@@ -74,6 +69,17 @@ public enum CastExport {
             lines.append(try self.event(Double(stamp) / 1000, event.code, event.data))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A playground holding every lane's whole replay, for rendering any step offline.
+    static func replayPlayground(lanes: [Replay], label: String) -> Playground {
+        var playground = Playground(sourceLabel: label, isLive: false)
+        for (index, replay) in lanes.enumerated() {
+            var updates: [SourceUpdate] = [.start(replay.header)] + replay.steps.map { .step($0) }
+            if let end = replay.end { updates.append(.end(end)) }
+            playground.receive(updates, lane: index)
+        }
+        return playground
     }
 
     private static func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded()) }

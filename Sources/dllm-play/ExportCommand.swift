@@ -14,7 +14,16 @@ struct ExportCommand: ParsableCommand {
     var file: String
 
     @Option(help: "Where to write the asciicast recording.")
-    var cast: String
+    var cast: String?
+
+    @Option(help: "Where to write an SVG still of one step.")
+    var svg: String?
+
+    @Option(help: "The step the SVG shows (default: the last).")
+    var step: Int?
+
+    @Flag(help: "Add a legend of the colours under the SVG still.")
+    var legend = false
 
     @Option(help: "asciicast version: 3 (asciinema 3) or 2 (older players).")
     var castVersion = 3
@@ -40,6 +49,8 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--size must be COLUMNSxROWS, at least 80x24 (got \(size))")
         }
         guard stepSeconds > 0, stepSeconds.isFinite else { throw ValidationError("--step-seconds must be positive") }
+        guard cast != nil || svg != nil else { throw ValidationError("nothing to export: give --cast OUT.cast and/or --svg OUT.svg") }
+        if let step, step < 0 { throw ValidationError("--step must be 0 or more (got \(step))") }
         guard let version = CastExport.Version(rawValue: castVersion) else {
             throw ValidationError("--cast-version must be 2 or 3 (got \(castVersion))")
         }
@@ -54,11 +65,23 @@ struct ExportCommand: ParsableCommand {
         options.stepSeconds = stepSeconds
         options.showGhosts = ghosts
         options.version = version
-        let text = try CastExport.cast(lanes: lanes, label: "replay " + URL(fileURLWithPath: file).lastPathComponent,
-                                       theme: parsed.theme, options: options)
-        guard FileManager.default.createFile(atPath: cast, contents: Data(text.utf8)) else {
-            throw PlaygroundLauncher.fail("cannot write \(cast)")
+        let label = "replay " + URL(fileURLWithPath: file).lastPathComponent
+        if let cast {
+            let text = try CastExport.cast(lanes: lanes, label: label, theme: parsed.theme, options: options)
+            guard FileManager.default.createFile(atPath: cast, contents: Data(text.utf8)) else {
+                throw PlaygroundLauncher.fail("cannot write \(cast)")
+            }
+            print("wrote \(cast): asciicast v\(castVersion), \(lanes.map(\.count).max() ?? 0) steps, \(parts[0])x\(parts[1])")
         }
-        print("wrote \(cast): asciicast v\(castVersion), \(lanes.map(\.count).max() ?? 0) steps, \(parts[0])x\(parts[1])")
+        if let svg {
+            let steps = lanes.map(\.count).max() ?? 0
+            let shown = min(step ?? steps, steps)
+            let image = SVGExport.still(lanes: lanes, label: label, theme: parsed.theme, size: options.size, step: shown,
+                                        showGhosts: ghosts, legend: legend)
+            guard FileManager.default.createFile(atPath: svg, contents: Data(image.utf8)) else {
+                throw PlaygroundLauncher.fail("cannot write \(svg)")
+            }
+            print("wrote \(svg): step \(shown) of \(steps), \(parts[0])x\(parts[1])")
+        }
     }
 }
