@@ -21,7 +21,7 @@ struct DecodeOptions: ParsableArguments {
     /// Ranges and decoder settings, checked before anything is loaded: a bad value is a usage error.
     func validate() throws {
         try OptionRange.check(genLength, OptionRange.tokens, "--gen-length")
-        do { _ = try DecoderRegistry.make(decoder.id, settings: settings) } catch {
+        do { _ = try DecoderRegistry.make(decoder.id, settings: settings, answerLength: genLength) } catch {
             throw ValidationError(error.description)
         }
     }

@@ -3,17 +3,30 @@ import Foundation
 import Recording
 import TerminalUI
 
-/// `dllm-play export FILE --cast OUT`: an asciinema v2 recording of a replay, frame by frame.
+/// `dllm-play export FILE --cast OUT`: an asciicast recording of a replay, frame by frame (v3 by
+/// default, v2 with `--cast-version 2`), with markers at the steps worth jumping to.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a trajectory as an asciinema v2 .cast (the replay rendered frame by frame).")
+        abstract: "Export a trajectory as an asciicast .cast (the replay rendered frame by frame, with markers).")
 
     @Argument(help: "A trajectory file (.jsonl).")
     var file: String
 
-    @Option(help: "Where to write the asciinema v2 recording.")
-    var cast: String
+    @Option(help: "Where to write the asciicast recording.")
+    var cast: String?
+
+    @Option(help: "Where to write an SVG still of one step.")
+    var svg: String?
+
+    @Option(help: "The step the SVG shows (default: the last).")
+    var step: Int?
+
+    @Flag(help: "Add a legend of the colours under the SVG still.")
+    var legend = false
+
+    @Option(help: "asciicast version: 3 (asciinema 3) or 2 (older players).")
+    var castVersion = 3
 
     @Option(help: "A second trajectory to show side by side (compare mode).")
     var compare: String?
@@ -39,6 +52,11 @@ struct ExportCommand: ParsableCommand {
                 throw ValidationError("--theme: \(error)")
             }
         }
+        guard cast != nil || svg != nil else { throw ValidationError("nothing to export: give --cast OUT.cast and/or --svg OUT.svg") }
+        if let step { try OptionRange.check(step, 0...Int(Int32.max), "--step") }
+        guard CastExport.Version(rawValue: castVersion) != nil else {
+            throw ValidationError("--cast-version must be 2 or 3 (got \(castVersion))")
+        }
     }
 
     private func terminalSize() throws -> TerminalSize {
@@ -51,6 +69,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let terminal = try terminalSize()
+        guard let version = CastExport.Version(rawValue: castVersion) else { throw ValidationError("--cast-version must be 2 or 3") }
         var lanes: [Replay] = []
         var invalid: (String, String)?
         for path in [file] + (compare.map { [$0] } ?? []) {
@@ -65,10 +84,21 @@ struct ExportCommand: ParsableCommand {
         options.size = terminal
         options.stepSeconds = stepSeconds
         options.showGhosts = ghosts
-        let text = try CastExport.cast(lanes: lanes, label: "replay " + URL(fileURLWithPath: file).lastPathComponent,
-                                       theme: parsed.theme, options: options)
-        do { try OutputFile.write(Data(text.utf8), to: cast) } catch { throw PlaygroundLauncher.fail("\(error)") }
-        print("wrote \(cast): \(lanes.map(\.count).max() ?? 0) steps, \(terminal.columns)x\(terminal.rows)")
+        options.version = version
+        let label = "replay " + URL(fileURLWithPath: file).lastPathComponent
+        if let cast {
+            let text = try CastExport.cast(lanes: lanes, label: label, theme: parsed.theme, options: options)
+            do { try OutputFile.write(Data(text.utf8), to: cast) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            print("wrote \(cast): asciicast v\(castVersion), \(lanes.map(\.count).max() ?? 0) steps, \(terminal.columns)x\(terminal.rows)")
+        }
+        if let svg {
+            let steps = lanes.map(\.count).max() ?? 0
+            let shown = min(step ?? steps, steps)
+            let image = SVGExport.still(lanes: lanes, label: label, theme: parsed.theme, size: options.size, step: shown,
+                                        showGhosts: ghosts, legend: legend)
+            do { try OutputFile.write(Data(image.utf8), to: svg) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            print("wrote \(svg): step \(shown) of \(steps), \(terminal.columns)x\(terminal.rows)")
+        }
         if let (path, note) = invalid { throw PlaygroundLauncher.invalidData(path, note) }
     }
 }

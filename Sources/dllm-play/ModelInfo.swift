@@ -10,7 +10,7 @@ struct ModelInfo: ParsableCommand {
         commandName: "model-info",
         abstract: "Show a checkpoint's family, shapes, parameters, dtypes, special ids, files, RAM and time estimates.")
 
-    @Argument(help: "An HF checkpoint folder (config.json, safetensors, tokenizer.json).")
+    @Argument(help: "An HF checkpoint folder (config.json, safetensors, tokenizer.json), or a .gguf file.")
     var directory: String
 
     @Option(help: "Canvas length (tokens) for the RAM and time estimates.")
@@ -21,6 +21,12 @@ struct ModelInfo: ParsableCommand {
     }
 
     func run() throws {
+        if GGUFInfo.isGGUF(directory) {
+            do { GGUFInfo.report(try GGUFFile(path: directory)).forEach { print($0) } } catch {
+                throw PlaygroundLauncher.fail("\(error)")
+            }
+            return
+        }
         let model: TransformerModel
         let tokenizer: Tokenizer
         do {

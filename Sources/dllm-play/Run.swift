@@ -24,7 +24,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let decoder: any Decoder
-        do { decoder = try DecoderRegistry.make(options.decoder.id, settings: options.settings) } catch { throw fail(error.description) }
+        do { decoder = try DecoderRegistry.make(options.decoder.id, settings: options.settings, answerLength: options.genLength) } catch { throw fail(error.description) }
 
         let loaded: LoadedModel
         do { loaded = try LoadedModel(options) } catch { throw fail(error.description) }

@@ -122,19 +122,13 @@ enum SuiteBench {
         }
     }
 
-    /// The reference setting made to fit the canvas: decoders with a step budget take one token per
-    /// step (steps = gen length); block lengths longer than the canvas shrink to it.
+    /// The reference setting made to fit the canvas by the registry's one rule
+    /// (`DecoderRegistry.fittedDefaults`): step budgets take one token per step, block lengths
+    /// that do not divide the canvas become its nearest divisor.
     static func arguments(for setting: BenchSetting, genLength: Int) -> [String] {
-        var values = setting.overrides
-        let parameters = (try? DecoderRegistry.entry(setting.decoder))?.parameters ?? []
-        for p in parameters {
-            guard values[p.key] == nil else { continue }
-            if p.key == "steps", p.defaultValue != "0" { values["steps"] = "\(genLength)" }
-            if p.key == "block_length", let block = Int(p.defaultValue), block > genLength || genLength % block != 0 {
-                values["block_length"] = "\(genLength)"
-            }
-        }
-        return values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let overrides = setting.overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let fitted = (try? DecoderRegistry.fittedDefaults(setting.decoder, settings: overrides, answerLength: genLength)) ?? []
+        return (fitted + overrides).sorted()
     }
 
     static func adjustments(genLength: Int) -> String {

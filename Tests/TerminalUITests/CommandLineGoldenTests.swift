@@ -12,6 +12,7 @@ struct CommandLineGoldenTests {
         ("help-play", ["play", "--help"]),
         ("help-replay", ["replay", "--help"]),
         ("help-export", ["export", "--help"]),
+        ("help-analyze", ["analyze", "--help"]),
         ("help-run", ["run", "--help"]),
         ("help-decoders", ["decoders", "--help"]),
         ("help-bench", ["bench", "--help"]),
@@ -30,6 +31,8 @@ struct CommandLineGoldenTests {
         ("bench-decoders-comma", ["bench", "--decoders", ","]),
         ("bench-sweep-unknown-key", ["bench", "--sweep", "nokey=1"]),
         ("unknown-option", ["run", "--prompt", "x", "--bogus"]),
+        ("export-nothing", ["export", "Tests/Fixtures/tui/demo.jsonl"]),
+        ("export-cast-version-4", ["export", "Tests/Fixtures/tui/demo.jsonl", "--cast", "/dev/null", "--cast-version", "4"]),
     ]
 
     static func transcript(_ arguments: [String]) throws -> String {
