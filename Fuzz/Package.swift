@@ -5,7 +5,7 @@
 // (<module>_main), so each target defines that and hands its callback to libFuzzer's driver.
 import PackageDescription
 
-let targets = ["safetensors", "config", "generation-config", "tokenizer", "trajectory", "theme"]
+let targets = ["safetensors", "gguf", "config", "generation-config", "tokenizer", "trajectory", "theme"]
 
 let parsers: [Target.Dependency] = ["CFuzzDriver", .product(name: "DllmPlayParsers", package: "dllm-play")]
 
@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(name: "fuzz-safetensors", dependencies: parsers,
                           path: "Sources/safetensors"),
+        .executableTarget(name: "fuzz-gguf", dependencies: parsers, path: "Sources/gguf"),
         .executableTarget(name: "fuzz-config", dependencies: parsers,
                           path: "Sources/config"),
         .executableTarget(name: "fuzz-generation-config", dependencies: parsers,
