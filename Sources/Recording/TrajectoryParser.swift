@@ -13,16 +13,21 @@ public struct TrajectoryError: Error, Equatable, CustomStringConvertible {
     public var line: Int
     public var expected: String
     public var found: String
+    public var hint: String
 
-    public init(source: String, line: Int, expected: String, found: String) {
+    public static let defaultHint = "a trajectory is the JSON Lines file `run --record` or `play --record` writes"
+
+    public init(source: String, line: Int, expected: String, found: String, hint: String = TrajectoryError.defaultHint) {
         self.source = source
         self.line = line
         self.expected = expected
         self.found = found
+        self.hint = hint
     }
 
-    /// "FILE:LINE: expected ...; found ..." (no line number for a file that could not be read at all).
-    public var description: String { "\(source)\(line > 0 ? ":\(line)" : ""): expected \(expected); found \(found)" }
+    /// "FILE:LINE: expected ...; found ... (hint: ...)" (no line number for a file that could not
+    /// be read at all).
+    public var description: String { "\(source)\(line > 0 ? ":\(line)" : ""): expected \(expected); found \(found) (hint: \(hint))" }
 }
 
 /// Parses a trajectory line by line; input is untrusted. The first line must be a valid header
