@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import Kernels
 import Modeling
+import Recording
 import Tokenization
 
 /// `dllm-play bench` over a task suite: every decoder at its reference setting (plus an optional
@@ -35,6 +36,12 @@ struct SuiteBenchOptions: ParsableArguments {
     func validate() throws {
         try OptionRange.check(limit, 1...1_000_000, "--limit")
         if let genLength { try OptionRange.check(genLength, OptionRange.tokens, "--gen-length") }
+        for (flag, path) in [("--json", json), ("--csv", csv), ("--markdown", markdown)] {
+            var isDirectory: ObjCBool = false
+            if let path, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("\(flag) \(path) is a directory (hint: name a file inside it)")
+            }
+        }
         let chosen = try decoderList() ?? DecoderRegistry.ids
         for text in sweep {
             let key = try SuiteBench.parseSweep(text).key
@@ -117,7 +124,7 @@ enum SuiteBench {
         if let markdown = options.markdown {
             let command = "dllm-play " + CommandLine.arguments.dropFirst().joined(separator: " ")
             let section = report.markdown(title: "\(report.suite): \(report.summaries.count) settings", command: command)
-            do { try section.write(toFile: markdown, atomically: true, encoding: .utf8) } catch { throw fail("cannot write \(markdown): \(error)") }
+            do { try OutputFile.write(Data(section.utf8), to: markdown) } catch { throw fail("\(error)") }
             print("wrote \(markdown)")
         }
     }
@@ -176,11 +183,11 @@ enum SuiteBench {
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do { try encoder.encode(report).write(to: URL(fileURLWithPath: json)) } catch { throw fail("cannot write \(json): \(error)") }
+            do { try OutputFile.write(encoder.encode(report), to: json) } catch { throw fail("cannot write \(json): \(error)") }
             print("wrote \(json)")
         }
         if let csv {
-            do { try report.csv().write(toFile: csv, atomically: true, encoding: .utf8) } catch { throw fail("cannot write \(csv): \(error)") }
+            do { try OutputFile.write(Data(report.csv().utf8), to: csv) } catch { throw fail("\(error)") }
             print("wrote \(csv)")
         }
     }
