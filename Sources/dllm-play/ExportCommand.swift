@@ -79,7 +79,7 @@ struct ExportCommand: ParsableCommand {
             lanes.append(Replay(trajectory: trajectory))
         }
         let parsed = try PlaygroundLauncher.loadTheme(theme)
-        for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(PlainReport.printable(PlainReport.oneLine(warning)))\n".utf8)) }
         var options = CastExport.Options()
         options.size = terminal
         options.stepSeconds = stepSeconds

@@ -56,7 +56,7 @@ enum PlaygroundLauncher {
     static func runUI(sources: [any PlaybackSource], label: String, isLive: Bool, decoders: [String] = [],
                       startPaused: Bool = false, display: DisplayOptions) throws {
         let parsed = try loadTheme(display.theme)
-        for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(PlainReport.printable(PlainReport.oneLine(warning)))\n".utf8)) }
         var playground = Playground(sourceLabel: label, isLive: isLive)
         playground.decoders = decoders
         playground.state.playing = !startPaused

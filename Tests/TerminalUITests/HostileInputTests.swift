@@ -109,6 +109,15 @@ struct HostileInputTests {
             #expect(controls.isEmpty, "control characters reached the output: \(controls.map(\.value))")
             #expect(result.standardOutput.contains("RED") && result.standardOutput.contains("done"))
         }
+        // A theme file's bad value is quoted in a warning: quoted without its escape sequence.
+        let theme = try Self.temporary("evil.theme")
+        try Data("text_fg = \u{1B}[31mred\n".utf8).write(to: theme)
+        let cast = theme.deletingLastPathComponent().appendingPathComponent("out.cast")
+        let exported = try Self.run(["export", Fixtures.tui.appendingPathComponent("demo.jsonl").path, "--cast", cast.path,
+                                     "--theme", theme.path])
+        #expect(exported.status == 0, "\(exported.standardError)")
+        #expect(exported.standardError.contains("invalid value") && !exported.standardError.contains("\u{1B}"),
+                "\(exported.standardError.debugDescription)")
     }
 
     @Test("replay - reads a long line in linear time and refuses one past the cap with a clear stop")
