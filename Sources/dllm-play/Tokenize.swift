@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TerminalUI
 import Tokenization
 
 /// `dllm-play tokenize`: the ids and pieces a model's tokenizer makes of a text, and (`--bench`)
@@ -42,7 +43,7 @@ struct Tokenize: ParsableCommand {
         print("\(ids.count) tokens: \(ids.map(String.init).joined(separator: " "))")
         for id in ids {
             let mark = tokenizer.isSpecial(id) ? "  (special)" : ""
-            print(String(repeating: " ", count: max(0, 8 - String(id).count)) + "\(id)  \(tokenizer.displayPiece(for: id))\(mark)")
+            print(String(repeating: " ", count: max(0, 8 - String(id).count)) + "\(id)  \(PlainReport.printable(tokenizer.displayPiece(for: id)))\(mark)")
         }
     }
 
