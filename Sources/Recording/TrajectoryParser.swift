@@ -54,8 +54,9 @@ public struct TrajectoryParser {
 
     /// Lines longer than this are rejected rather than decoded.
     public static let maximumLineBytes = 64 << 20
-    /// Largest canvas a header may declare.
-    public static let maximumCanvasLength = 1 << 20
+    /// Largest canvas a header may declare: 16× the context of LLaDA-8B. A canvas costs ~130 bytes
+    /// a position (and a replay keeps a few), so a short header must not commit gigabytes.
+    public static let maximumCanvasLength = 1 << 16
 
     public init(source: String, maximumLineBytes: Int = Self.maximumLineBytes) {
         self.source = source

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Decoding
+import Recording
 import Tokenization
 
 extension ChatTemplate: ExpressibleByArgument {}
@@ -33,7 +34,7 @@ enum PromptLayout: String, ExpressibleByArgument, CaseIterable {
 enum OptionRange {
     /// Canvas lengths (and forward lengths for estimates): at least one token, at most the largest
     /// canvas a trajectory may declare.
-    static let tokens = 1...(1 << 20)
+    static let tokens = 1...TrajectoryParser.maximumCanvasLength
 
     static func check(_ value: Int, _ range: ClosedRange<Int>, _ flag: String) throws {
         guard range.contains(value) else {

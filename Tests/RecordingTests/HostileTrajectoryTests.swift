@@ -121,4 +121,34 @@ import Testing
         var tiny = TrajectoryParser(source: "long.jsonl", maximumLineBytes: 10)
         #expect(throws: TrajectoryError.self) { _ = try tiny.consume(data) }
     }
+
+    @Test("a rejected step leaves the replay exactly as before it; the masked count follows every write")
+    func rejectedStepRollsBack() throws {
+        let sample = TrajectoryCodecTests.sample()
+        var replay = Replay(header: sample.header, snapshotInterval: 2)
+        let first = replay.append(sample.steps[0]), second = replay.append(sample.steps[1])
+        #expect(first && second)
+        let before = replay.latest
+        // A commit of position 2 again: the canvas rejects it after the forward event was applied.
+        let bad = StepRecord(step: 3, events: [.forward(Forward(mode: .full, window: PositionRange(0, 6), milliseconds: 1)),
+                                               Self.commit(4, token: 3), Self.commit(2, token: 3)])
+        let accepted = replay.append(bad)
+        #expect(!accepted)
+        #expect(replay.latest == before)
+        #expect(replay.note?.contains("not masked") == true)
+        var canvas = Canvas(header: sample.header)
+        for step in sample.steps {
+            try canvas.apply(step)
+            #expect(canvas.maskedCount == canvas.maskedPositions.count)
+        }
+    }
+
+    @Test("a long canvas takes snapshots rarely, so a file of many small steps cannot commit a canvas per step")
+    func snapshotsScaleWithTheCanvas() {
+        var header = TrajectoryCodecTests.sample().header
+        header.canvasLength = 1 << 16
+        #expect(Replay(header: header).snapshotInterval == (1 << 16) / 8)
+        header.canvasLength = 64
+        #expect(Replay(header: header).snapshotInterval == 32)
+    }
 }
