@@ -2,13 +2,13 @@ import Foundation
 
 /// Splits a byte stream into lines as chunks arrive, in time linear in the input: each byte is
 /// searched for a newline once, and a partial line is kept (not re-copied) until its newline comes.
-/// A line longer than `maximumLineBytes` is not kept at all: its bytes are dropped as they arrive
-/// and it is reported as `.overlong` with its length once its newline (or the end) arrives, so
-/// memory stays bounded by the cap plus one chunk.
+/// A line longer than `maximumLineBytes` is not kept at all: it is reported as `.overlong` as soon
+/// as it passes the cap (an endless input without a newline, /dev/zero, ends there) and the rest of
+/// its bytes are dropped as they arrive, so memory stays bounded by the cap plus one chunk.
 public struct LineSplitter: Sendable {
     public enum Piece: Sendable, Equatable {
         case line(Data)
-        /// A line that exceeded the cap; how many bytes it held (at least).
+        /// A line that exceeded the cap; how many bytes it held at least (the cap + 1).
         case overlong(Int)
     }
 
@@ -16,8 +16,8 @@ public struct LineSplitter: Sendable {
     private var pending = Data()
     /// Bytes of `pending` already searched (none of them is a newline).
     private var searched = 0
-    /// Bytes dropped from the current overlong line, if it is overlong.
-    private var dropped: Int?
+    /// True while the rest of an overlong line (already reported) is being dropped.
+    private var skipping = false
 
     public init(maximumLineBytes: Int = TrajectoryParser.maximumLineBytes) {
         self.maximumLineBytes = maximumLineBytes
@@ -27,11 +27,10 @@ public struct LineSplitter: Sendable {
         var pieces: [Piece] = []
         var rest = chunk[...]
         while !rest.isEmpty {
-            if let count = dropped {
-                // Skip to the end of the overlong line.
-                guard let newline = Self.newline(in: rest) else { dropped = count + rest.count; return pieces }
-                pieces.append(.overlong(count + (newline - rest.startIndex)))
-                dropped = nil
+            if skipping {
+                // Drop up to the end of the overlong line.
+                guard let newline = Self.newline(in: rest) else { return pieces }
+                skipping = false
                 rest = rest[(newline + 1)...]
                 continue
             }
@@ -41,7 +40,7 @@ public struct LineSplitter: Sendable {
             while let newline = Self.newline(in: pending[(pending.startIndex + searched)...]) {
                 let lineEnd = newline - pending.startIndex
                 if lineEnd - start > maximumLineBytes {
-                    pieces.append(.overlong(lineEnd - start))
+                    pieces.append(.overlong(maximumLineBytes + 1))
                 } else {
                     pieces.append(.line(Data(pending[(pending.startIndex + start)..<newline])))
                 }
@@ -54,7 +53,8 @@ public struct LineSplitter: Sendable {
                 searched -= start
             }
             if pending.count > maximumLineBytes {
-                dropped = pending.count
+                pieces.append(.overlong(maximumLineBytes + 1))
+                skipping = true
                 pending = Data()
                 searched = 0
             }
@@ -64,9 +64,8 @@ public struct LineSplitter: Sendable {
 
     /// What is left after the last newline (a line without its terminator), if anything.
     public mutating func finish() -> Piece? {
-        defer { pending = Data(); searched = 0; dropped = nil }
-        if let dropped { return .overlong(dropped) }
-        return pending.isEmpty ? nil : .line(pending)
+        defer { pending = Data(); searched = 0; skipping = false }
+        return pending.isEmpty || skipping ? nil : .line(pending)
     }
 
     /// Index of the first newline in `bytes`, found with memchr.

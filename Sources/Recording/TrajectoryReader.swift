@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A whole trajectory read from a file or a finished stream.
 public struct Trajectory: Sendable, Equatable {
@@ -22,14 +25,30 @@ public struct Trajectory: Sendable, Equatable {
 
 /// Reads trajectories written by `TrajectoryWriter`.
 public enum TrajectoryReader {
-    public static func read(path: String) throws -> Trajectory {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        guard exists, !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            let found = !exists ? "no such file" : isDirectory.boolValue ? "a directory" : "a file that cannot be read (permissions?)"
-            throw TrajectoryError(source: path, line: 0, expected: "a readable trajectory file (.jsonl)", found: found)
+    /// Reads a file (or a FIFO, a device) chunk by chunk through the parser: reading ends at the
+    /// end of the input or at the first stop, so an endless input without a newline (/dev/zero)
+    /// ends at the line cap instead of filling memory.
+    public static func read(path: String) throws(TrajectoryError) -> Trajectory {
+        let unreadable = { (found: String) in
+            TrajectoryError(source: path, line: 0, expected: "a readable trajectory file (.jsonl)", found: found)
         }
-        return try read(data: data, source: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw unreadable("no such file") }
+        guard !isDirectory.boolValue else { throw unreadable("a directory") }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw unreadable(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let reader = ChunkReader(fileDescriptor: descriptor, chunkBytes: 1 << 20)
+        var parser = TrajectoryParser(source: path)
+        var builder = TrajectoryBuilder()
+        while !parser.isStopped {
+            let chunk: Data
+            do { chunk = try reader.next() } catch { throw unreadable(error.description) }
+            if chunk.isEmpty { break }
+            for line in try parser.consume(chunk) { builder.take(line) }
+        }
+        for line in try parser.finish() { builder.take(line) }
+        return try builder.trajectory(parser)
     }
 
     public static func read(data: Data, source: String) throws(TrajectoryError) -> Trajectory {
@@ -37,12 +56,7 @@ public enum TrajectoryReader {
         var builder = TrajectoryBuilder()
         for line in try parser.consume(data) { builder.take(line) }
         for line in try parser.finish() { builder.take(line) }
-        guard let header = parser.header else {
-            throw TrajectoryError(source: source, line: 1, expected: "a \(TrajectoryHeader.formatName) header line", found: "an empty input")
-        }
-        var trajectory = Trajectory(header: header, steps: builder.steps, end: builder.end, note: parser.stopNote)
-        trajectory.isCutOff = parser.isCutOff
-        return trajectory
+        return try builder.trajectory(parser)
     }
 
     /// Encodes a trajectory as JSON Lines text (the same bytes `TrajectoryWriter` produces).
@@ -70,5 +84,15 @@ private struct TrajectoryBuilder {
         case .end(let record): end = record
         case .header: break
         }
+    }
+
+    func trajectory(_ parser: TrajectoryParser) throws(TrajectoryError) -> Trajectory {
+        guard let header = parser.header else {
+            throw TrajectoryError(source: parser.source, line: 1, expected: "a \(TrajectoryHeader.formatName) header line",
+                                  found: "an empty input")
+        }
+        var trajectory = Trajectory(header: header, steps: steps, end: end, note: parser.stopNote)
+        trajectory.isCutOff = parser.isCutOff
+        return trajectory
     }
 }

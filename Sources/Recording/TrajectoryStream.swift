@@ -51,7 +51,7 @@ public final class TrajectoryStream: @unchecked Sendable {
         var parser = TrajectoryParser(source: source)
         let reader = ChunkReader(fileDescriptor: handle.fileDescriptor)
         do {
-            while true {
+            while !parser.isStopped {  // after a stop nothing more is read (an endless input ends)
                 let chunk = try reader.next()
                 if chunk.isEmpty { break }
                 post(try parser.consume(chunk).map { .line($0) })

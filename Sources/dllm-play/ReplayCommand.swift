@@ -71,7 +71,7 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         do {
-            while true {
+            while !parser.isStopped {  // after a stop nothing more is read (an endless input ends)
                 let chunk = try reader.next()
                 if chunk.isEmpty { break }
                 take(try parser.consume(chunk))

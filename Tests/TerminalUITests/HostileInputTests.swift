@@ -120,7 +120,7 @@ struct HostileInputTests {
                 "\(exported.standardError.debugDescription)")
     }
 
-    @Test("replay - reads a long line in linear time and refuses one past the cap with a clear stop")
+    @Test("replay - reads a long line in linear time and refuses one past the cap with a clear stop; /dev/zero ends")
     func longLines() throws {
         var lines = try Self.demo()
         var step = lines[1]
@@ -136,6 +136,11 @@ struct HostileInputTests {
         let refused = try Self.run(["replay", "-", "--plain"], input: tooLong)
         #expect(refused.status == 65, "\(refused.standardError)")
         #expect(refused.standardError.contains("a line of 67108865 bytes or more"), "\(refused.standardError)")
+
+        // An endless input without a newline ends at the cap instead of filling memory.
+        let endless = try Self.run(["replay", "/dev/zero", "--plain"])
+        #expect(endless.status == 2, "\(endless.standardError)")
+        #expect(endless.standardError.contains("/dev/zero:1: expected lines of at most 67108864 bytes"), "\(endless.standardError)")
     }
 
     @Test("extreme integer options are usage errors: one line naming the subcommand and its usage, status 64",
