@@ -166,18 +166,6 @@ import Testing
         }
         #expect(playground.state.totalSteps == 7 && playground.state.isFinished)
     }
-
-    @Test("the asciinema export has a v2 header and one frame per step plus the hold")
-    func castExport() throws {
-        let text = try CastExport.cast(lanes: [SampleTrajectory.replay()], label: "demo", theme: .builtIn)
-        let lines = text.split(separator: "\n")
-        #expect(lines.count == 1 + 8 + 1)
-        let header = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
-        #expect(header?["version"] as? Int == 2 && header?["width"] as? Int == 100 && header?["height"] as? Int == 30)
-        let frame = try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [Any]
-        #expect(frame?[0] as? Double == 0.25 && frame?[1] as? String == "o")
-        #expect((frame?[2] as? String)?.contains("step 1/7") == true)
-    }
 }
 
 @Suite struct PlaygroundLiveTests {

@@ -29,12 +29,6 @@ public final class FastDLLM: ConfigurableDecoder {
         public init() {}
     }
 
-    /// A step's per-position predictions: the candidate token and its confidence (§1.2 or §1.4).
-    struct Scores {
-        var tokens: [Int: Int] = [:]
-        var confidences: [Int: Double] = [:]
-    }
-
     public static let decoderID = "fast-dllm"
     public static let summary = "Fast-dLLM: block-wise KV cache (prefix or dual) and confidence-aware parallel commits (arXiv 2505.22618)"
     public static var defaultConfig: Config { Config() }
@@ -52,7 +46,7 @@ public final class FastDLLM: ConfigurableDecoder {
     public var config: Config
     /// R² (decoders.md §6.3) runs its extra rules after the base commit, on the same logits.
     var afterBaseCommit: ((_ logits: Logits, _ canvas: Canvas, _ span: Range<Int>, _ candidates: [Int],
-                           _ scores: Scores, _ base: [Commit], _ rng: inout SplitMix64) -> [Event])?
+                           _ predictions: CandidatePredictions, _ base: [Commit], _ rng: inout SplitMix64) -> [Event])?
 
     private var cursor = BlockCursor(answer: 0..<0)
     private var family = ModelDescriptor.Family.llada
@@ -85,21 +79,21 @@ public final class FastDLLM: ConfigurableDecoder {
         events += forwardEvents
         events.append(logits.predictions(candidates))
 
-        let scores = score(candidates, logits: logits, rng: &rng)
+        // Candidate token and confidence per masked position: LLaDA style (§1.2) or Dream style (§1.4).
+        let predictions = predictCandidates(candidates, logits: logits, style: .of(family, temperature: config.temperature),
+                                            rng: &rng)
         var commits: [Commit]
         if family == .dream && atBlockStart {
-            commits = candidates.first == span.lowerBound
-                ? [commit(span.lowerBound, scores, .blockStartFirstToken)] : []
+            commits = candidates.first == span.lowerBound ? [predictions[span.lowerBound].commit(.blockStartFirstToken)] : []
         } else {
-            let scored = candidates.map { Scored(position: $0, score: scores.confidences[$0]!) }
-            let chosen = config.rule == .threshold ? thresholdRule(scored, threshold: config.threshold)
-                                                   : factorRule(scored, factor: config.factor)
-            commits = chosen.map { commit($0.0.position, scores, $0.1) }
+            let chosen = config.rule == .threshold ? thresholdRule(predictions.byConfidence, threshold: config.threshold)
+                                                   : factorRule(predictions.byConfidence, factor: config.factor)
+            commits = chosen.map { predictions[$0.0.position].commit($0.1) }
         }
         events.append(.commit(commits))
         var committed = commits.count
         if let afterBaseCommit {
-            let extra = afterBaseCommit(logits, canvas, span, candidates, scores, commits, &rng)
+            let extra = afterBaseCommit(logits, canvas, span, candidates, predictions, commits, &rng)
             events += extra
             committed += extra.reduce(0) { if case .commit(let c) = $1 { $0 + c.count } else { $0 } }
         }
@@ -107,31 +101,5 @@ public final class FastDLLM: ConfigurableDecoder {
             events.append(cursor.close())
         }
         return events
-    }
-
-    // MARK: - Private
-
-    /// Candidate token and confidence per masked position: LLaDA style (§1.2) or Dream style (§1.4).
-    private func score(_ candidates: [Int], logits: Logits, rng: inout SplitMix64) -> Scores {
-        var scores = Scores()
-        let vocabulary = logits.vocabularySize
-        for p in candidates {
-            logits.withRow(p) { row in
-                if family == .dream {
-                    let draw = dreamDraw(row, count: vocabulary, sampling: DreamSampling(temperature: config.temperature), rng: &rng)
-                    scores.tokens[p] = draw.token
-                    scores.confidences[p] = draw.probability
-                } else {
-                    let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
-                    scores.tokens[p] = token
-                    scores.confidences[p] = lladaConfidence(row, count: vocabulary, token: token)
-                }
-            }
-        }
-        return scores
-    }
-
-    private func commit(_ position: Int, _ scores: Scores, _ reason: CommitReason) -> Commit {
-        Commit(position: position, token: scores.tokens[position]!, confidence: scores.confidences[position]!, reason: reason)
     }
 }

@@ -183,21 +183,12 @@ public final class LLaDA: ConfigurableDecoder {
             if config.temperature == 0 { confidenceExcluded.append(eos) }
             if let eot { confidenceExcluded.append(eot) }
         }
-        let vocabulary = logits.vocabularySize
-        var tokens: [Int: Int] = [:], confidences: [Int: Double] = [:]
-        for p in candidates {
-            logits.withRow(p) { row in
-                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng,
-                                         excluding: sampleExcluded)
-                tokens[p] = token
-                confidences[p] = lladaConfidence(row, count: vocabulary, token: token, excluding: confidenceExcluded)
-            }
-        }
+        let predictions = predictCandidates(candidates, logits: logits,
+                                            style: .llada(temperature: config.temperature, sampleExcluded: sampleExcluded,
+                                                          confidenceExcluded: confidenceExcluded),
+                                            rng: &rng)
         let random = config.remasking == .random
-        let scored = candidates.map { Scored(position: $0, score: random ? rng.nextUnitDouble() : confidences[$0]!) }
-        return topPositions(scored, count: k).map {
-            Commit(position: $0.position, token: tokens[$0.position]!, confidence: confidences[$0.position]!,
-                   reason: random ? .random : .scheduleTopK)
-        }
+        let scored = random ? candidates.map { Scored(position: $0, score: rng.nextUnitDouble()) } : predictions.byConfidence
+        return topPositions(scored, count: k).map { predictions[$0.position].commit(random ? .random : .scheduleTopK) }
     }
 }

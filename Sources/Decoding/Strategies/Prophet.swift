@@ -69,7 +69,9 @@ public final class Prophet: ConfigurableDecoder {
         let region = lower..<min(lower + config.regionLength, answer.upperBound)
         let vocabulary = logits.vocabularySize
         let gap = region.reduce(0.0) { sum, p in sum + logits.withRow(p) { logitGap($0, count: vocabulary) } } / Double(region.count)
-        let progress = Double(stepIndex) / Double(config.base.steps)
+        // The reference increments `global_step` before `should_early_exit`, so the first step has
+        // progress 1/T (decoders.md §7).
+        let progress = Double(stepIndex + 1) / Double(config.base.steps)
         let threshold = progress < 0.33 ? config.thresholdEarly : progress < 0.67 ? config.thresholdMiddle : config.thresholdLate
         let gauge = Event.gauge(Gauge(name: "answer-gap", value: gap, threshold: threshold, positions: Array(region)))
         guard gap >= threshold else { return ([gauge], false) }

@@ -88,7 +88,7 @@ public final class R2DLLM: ConfigurableDecoder {
     // MARK: - The three rules (§6.3 steps 2–4)
 
     private func applyRules(_ logits: Logits, _ canvas: Canvas, _ span: Range<Int>, _ candidates: [Int],
-                            _ scores: FastDLLM.Scores, _ baseCommits: [Commit], _ rng: inout SplitMix64) -> [Event] {
+                            _ predictions: CandidatePredictions, _ baseCommits: [Commit], _ rng: inout SplitMix64) -> [Event] {
         var open = Set(candidates)
         for c in baseCommits { open.remove(c.position) }
         var events: [Event] = []
@@ -100,11 +100,10 @@ public final class R2DLLM: ConfigurableDecoder {
             for a in span.lowerBound...(span.upperBound - w) {
                 let inWindow = (a..<a + w).filter { open.contains($0) }
                 guard !inWindow.isEmpty, w - inWindow.count <= config.windowUnmasked else { continue }
-                let mean = inWindow.reduce(0) { $0 + scores.confidences[$1]! } / Double(inWindow.count)
+                let mean = inWindow.reduce(0) { $0 + predictions[$1].confidence } / Double(inWindow.count)
                 if mean >= config.spatialThreshold { marked.formUnion(inWindow) }
             }
-            let commits = marked.sorted().map { Commit(position: $0, token: scores.tokens[$0]!, confidence: scores.confidences[$0]!,
-                                                       reason: .windowCluster) }
+            let commits = marked.sorted().map { predictions[$0].commit(.windowCluster) }
             commits.forEach { open.remove($0.position) }
             if !commits.isEmpty { events.append(.commit(commits)) }
         }
@@ -131,7 +130,7 @@ public final class R2DLLM: ConfigurableDecoder {
                 let chosen: Int
                 switch config.tokenCluster {
                 case .confidence: chosen = rankDescending(run.map { Scored(position: $0, score: topOne($0).probability) })[0].position
-                case .mid: chosen = run[(run.count - 1) / 2]
+                case .mid: chosen = run[run.count / 2]  // offset run_length // 2: a run of 2 commits its second (§6.3)
                 default: chosen = run[Int(rng.next() % UInt64(run.count))]
                 }
                 commits.append(Commit(position: chosen, token: topOne(chosen).token, confidence: topOne(chosen).probability,

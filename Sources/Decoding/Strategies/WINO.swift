@@ -87,18 +87,14 @@ public final class WINO: ConfigurableDecoder {
                                                           cache: .none, logitRows: rows))
         try checkRows(result, expected: rows.count, vocabulary: predictor.descriptor.vocabularySize)
         events.append(.forward(Forward(mode: .full, window: PositionRange(0, length), milliseconds: result.seconds * 1000)))
-        let vocabulary = result.vocabularySize
-        events.append(.predict(masked.map { p in result.withRow(p - span.lowerBound) { ghostPrediction($0, count: vocabulary, position: p) } }))
+        // Rows by canvas index: the block's real positions, then shadow slot j at index L + j.
+        let logits = Logits(result: result, positions: rows)
+        let vocabulary = logits.vocabularySize
+        events.append(logits.predictions(masked))
 
         // Drafts: x0 by Gumbel-max, q = softmax(ℓ)[x0] in float64, c > τ1, capped, ≥ 1.
-        var drafts: [Scored] = [], draftTokens: [Int: Int] = [:]
-        for p in masked {
-            result.withRow(p - span.lowerBound) { row in
-                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
-                draftTokens[p] = token
-                drafts.append(Scored(position: p, score: lladaConfidence(row, count: vocabulary, token: token)))
-            }
-        }
+        let predictions = predictCandidates(masked, logits: logits, style: .llada(temperature: config.temperature), rng: &rng)
+        let drafts = predictions.byConfidence
         var selected = rankDescending(drafts.filter { $0.score > config.threshold })
         var reason = CommitReason.threshold
         if selected.count > cap { selected = Array(selected.prefix(cap)) }
@@ -109,8 +105,8 @@ public final class WINO: ConfigurableDecoder {
 
         // Verification of earlier drafts: the shadow's probability of the token now at s+j.
         let verified = decided.sorted().map { p -> Scored in
-            let slot = span.count + (p - span.lowerBound)
-            let score = result.withRow(slot) { lladaConfidence($0, count: vocabulary, token: canvas.cells[p].token) }
+            let slot = shadowStart + (p - span.lowerBound)
+            let score = logits.withRow(slot) { lladaConfidence($0, count: vocabulary, token: canvas.cells[p].token) }
             return Scored(position: p, score: score)
         }
         events.append(.verify(verified.map { Verification(position: $0.position, score: $0.score, passed: $0.score >= config.thresholdBack) }))
@@ -122,8 +118,7 @@ public final class WINO: ConfigurableDecoder {
                     .prefix(max(0, lastAccept - 1)))
             }
         }
-        events.append(.draft(selected.map { Commit(position: $0.position, token: draftTokens[$0.position]!,
-                                                   confidence: $0.score, reason: reason) }))
+        events.append(.draft(selected.map { predictions[$0.position].commit(reason) }))
         events.append(.remask(revoked.sorted { $0.position < $1.position }.map {
             Remask(position: $0.position, oldToken: canvas.cells[$0.position].token, score: $0.score)
         }))
