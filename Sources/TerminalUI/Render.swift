@@ -47,13 +47,15 @@ public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize, k
     for (index, frame) in frames.enumerated() {
         let x = layout.laneX(index)
         let width = layout.laneWidth
-        paneTitle("canvas · \(frame.header.decoder) · step \(frame.step)/\(frame.lane.replay.count)", x: x, y: layout.bodyTop,
+        let branch = frame.header.branch.map { " · branch of step \($0.step)" } ?? ""
+        paneTitle("canvas · \(frame.header.decoder)\(branch) · step \(frame.step)/\(frame.lane.replay.count)", x: x, y: layout.bodyTop,
                   width: width, into: &screen)
         CanvasPane(frame: frame, showGhosts: state.showGhosts, maskGlyph: theme.maskGlyph, cursor: state.cursor)
             .draw(into: &screen, x: x, y: layout.canvasTop, width: width, height: layout.canvasHeight)
         let isSingle = frames.count == 1
-        let stats = StatsPane(frame: frame, parameters: state.parameterRows(of: frame.lane, canvas: frame.canvas, isFirst: index == 0),
-                              selectedParameter: index == 0 ? state.selectedParameter : nil, histogram: state.histogram)
+        let edited = index == state.editLane
+        let stats = StatsPane(frame: frame, parameters: state.parameterRows(of: frame.lane, canvas: frame.canvas, isFirst: edited),
+                              selectedParameter: edited ? state.selectedParameter : nil, histogram: state.histogram)
         if isSingle {
             let statsX = width + 1
             for row in layout.bodyTop..<layout.bodyBottom { screen.put("│", x: width, y: row, foreground: .border) }

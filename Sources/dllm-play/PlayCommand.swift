@@ -38,7 +38,7 @@ struct PlayCommand: ParsableCommand {
         var sources: [any PlaybackSource] = []
         do {
             sources.append(try LiveSource(label: "live", configuration: first, paused: paused, recordPath: record,
-                                          makeSession: try sessionFactory()))
+                                          makeSession: try sessionFactory(), makeFactory: { try sessionFactory() }))
             if let compare {
                 let second = LiveConfiguration(decoder: compare, settings: [], prompt: prompt, seed: options.seed)
                 let secondRecord = record.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-\(compare).jsonl" }
@@ -65,7 +65,8 @@ struct PlayCommand: ParsableCommand {
                                                   answerLength: loaded.answerLength)
             // Checked on every session, not only at start-up: a prompt edited in the UI can outgrow the context too.
             let promptTokens = try loaded.promptTokens(for: configuration.prompt)
-            let setup = loaded.sessionSetup(promptTokens: promptTokens, prompt: configuration.prompt, seed: configuration.seed)
+            var setup = loaded.sessionSetup(promptTokens: promptTokens, prompt: configuration.prompt, seed: configuration.seed)
+            setup.branch = configuration.branch
             return try Session(decoder: decoder, predictor: loaded.predictor, setup: setup)
         }
     }

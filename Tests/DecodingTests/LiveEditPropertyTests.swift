@@ -237,3 +237,37 @@ import TestSupport
         controller.wait()
     }
 }
+
+/// A branch: a fresh session re-simulates the parent through step k with the recorded edits,
+/// through the controller the playground uses, and shares the parent's steps exactly.
+@Suite struct BranchResimulationTests {
+    @Test("re-simulating through step k with the recorded edits reproduces the parent's first k steps",
+          arguments: ["fast-dllm", "llada", "wino", "dream"])
+    func resimulation(id: String) throws {
+        let parent = try LiveEditPropertyTests.run(id, seed: 11, options: SyntheticPredictor.Options(),
+                                                   edits: [(atStep: 1, key: "temperature", value: "0.5"),
+                                                           (atStep: 3, key: "temperature", value: "0")])
+        let k = min(5, parent.steps.count)
+        let header = try #require(parent.header)
+        var setup = LiveEditPropertyTests.setup
+        setup.seed = header.seed
+        setup.branch = BranchOrigin(parentFile: "parent.jsonl", step: k)
+        let settings = header.config.keys.sorted().map { "\($0)=\(header.config[$0]!)" }
+        let session = try Session(decoder: try DecoderRegistry.make(id, settings: settings), predictor: SyntheticPredictor(), setup: setup)
+        let controller = SessionController.start(session, paused: true)
+        controller.resimulate(edits: RecordedEdit.all(in: Array(parent.steps.prefix(k))), through: k)
+        var steps: [StepRecord] = [], branchHeader: TrajectoryHeader?
+        while steps.count < k {
+            for output in controller.poll() {
+                if case .step(let step) = output { steps.append(step) }
+                if case .header(let h) = output { branchHeader = h }
+            }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        #expect(steps == Array(parent.steps.prefix(k)))
+        #expect(branchHeader?.branch == BranchOrigin(parentFile: "parent.jsonl", step: k))
+        #expect(controller.isPaused && controller.pollRefusals().isEmpty)
+        controller.cancel()
+        controller.wait()
+    }
+}
