@@ -57,3 +57,25 @@ final class BranchingSource: PlaybackSource {
         #expect(saved.header.branch == BranchOrigin(parentFile: "run.jsonl", step: 2))
     }
 }
+
+/// Races of up to four decoders (`play --compare a,b,c`): lanes side by side with their own stats.
+@Suite struct RaceLayoutTests {
+    @Test("four lanes share the width, each with its canvas and stats")
+    func fourLanes() {
+        let lanes = ["fast-dllm", "llada", "d3llm", "wino"].enumerated().map { index, decoder -> Replay in
+            var trajectory = SampleTrajectory.trajectory()
+            trajectory.header.decoder = decoder
+            trajectory.steps = Array(trajectory.steps.prefix(7 - index))
+            if index > 0 { trajectory.end = nil }
+            return Replay(trajectory: trajectory)
+        }
+        let state = RenderSnapshotTests.state(step: 3, lanes: lanes)
+        let screen = render(state, theme: .builtIn, size: TerminalSize(columns: 120, rows: 30))
+        Snapshot.check(screen, "race-four-lanes")
+        #expect(screen.lines[0].contains("fast-dllm vs llada vs d3llm vs wino"))
+        for decoder in ["fast-dllm", "llada", "d3llm", "wino"] {
+            #expect(screen.lines[1].contains("canvas · \(String(decoder.prefix(5)))"), "\(screen.lines[1])")
+        }
+        #expect(PaneLayout(size: TerminalSize(columns: 120, rows: 30), lanes: 4).laneX(3) == 3 * (29 + 1))
+    }
+}
