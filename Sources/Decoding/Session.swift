@@ -198,6 +198,7 @@ public final class Session {
             _ = try decoder.set(key: change.key, value: change.value)
         }
         setup.seed = seed
+        setup.branch = nil  // a restart no longer re-simulates a parent
         rng = SplitMix64(seed: seed)
         canvas = Canvas(promptTokens: setup.promptTokens, answerLength: setup.answerLength,
                         maskTokenID: predictor.descriptor.maskTokenID)
