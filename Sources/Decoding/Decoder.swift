@@ -20,6 +20,12 @@ public protocol Decoder: AnyObject {
     /// Changes one parameter. Returns the change, or nil when the value is unchanged.
     /// - Throws: `DecoderError.unknownParameter` or `.invalidValue`, naming the valid choices.
     func set(key: String, value: String) throws(DecoderError) -> ParameterChange?
+    /// Every parameter typed for the UI on a canvas with `answerLength` answer positions.
+    func descriptors(answerLength: Int) -> [ParameterDescriptor]
+    /// Checks, without applying it, that the decode in progress on `canvas` (after `start` and at
+    /// least one step) can take this change at its timing.
+    /// - Throws: `DecoderError.refused` with a one-line reason, or `.invalidValue`.
+    func checkLive(key: String, value: String, canvas: Canvas) throws(DecoderError)
     /// Checks the configuration against the canvas and the model, and resets all decoding state.
     /// Called before the first step of every decode (and on restart).
     func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError)
@@ -46,6 +52,9 @@ public protocol ConfigurableDecoder: Decoder {
     static var parameterTable: [Parameter<Config>] { get }
     var config: Config { get set }
     init(config: Config)
+    /// Why the decode in progress on `canvas` cannot take `updated` (one line), or nil. Block
+    /// lengths that do not divide the answer are refused before this is asked.
+    func liveProblem(_ updated: Config, key: String, canvas: Canvas) -> String?
 }
 
 // MARK: - Default implementations
@@ -65,6 +74,25 @@ extension ConfigurableDecoder {
         let new = parameter.read(updated)
         config = updated
         return old == new ? nil : ParameterChange(key: key, oldValue: old, newValue: new)
+    }
+
+    public func descriptors(answerLength: Int) -> [ParameterDescriptor] {
+        Self.parameterTable.map { $0.descriptor(current: config, answerLength: answerLength) }
+    }
+
+    public func liveProblem(_ updated: Config, key: String, canvas: Canvas) -> String? { nil }
+
+    public func checkLive(key: String, value: String, canvas: Canvas) throws(DecoderError) {
+        let parameter = try Self.parameter(key)
+        var updated = config
+        try parameter.write(&updated, value)
+        let answer = canvas.answerRange.count
+        if case .length(let valid) = parameter.kind(updated, answer), let length = Int(parameter.read(updated)),
+           !valid.contains(length) {
+            throw .refused("\(key) \(length) does not divide the gen length \(answer); valid: "
+                           + valid.map(String.init).joined(separator: ", "))
+        }
+        if let problem = liveProblem(updated, key: key, canvas: canvas) { throw .refused(problem) }
     }
 
     /// Checks `key=value` without any instance (the UI validates before queueing a change).

@@ -44,14 +44,50 @@ public enum DecoderRegistry {
         return entry
     }
 
-    /// A decoder with its defaults, then each `key=value` setting applied in order.
-    public static func make(_ id: String, settings: [String] = []) throws(DecoderError) -> any Decoder {
+    /// A decoder with its defaults, then each `key=value` setting applied in order. With an
+    /// `answerLength`, defaults the settings leave are first fitted to that canvas (`fittedDefaults`).
+    public static func make(_ id: String, settings: [String] = [], answerLength: Int? = nil) throws(DecoderError) -> any Decoder {
         let decoder = try entry(id).make()
-        for setting in settings {
+        let fitted = try answerLength.map { length throws(DecoderError) in try fittedDefaults(id, settings: settings, answerLength: length) } ?? []
+        for setting in fitted + settings {
             let (key, value) = try parseSetting(setting)
             _ = try decoder.set(key: key, value: value)
         }
         return decoder
+    }
+
+    /// The one rule that makes every decoder's defaults run on any canvas, used by `run`, `play`,
+    /// `bench`, compare lanes and the playground's decoder switch. For each parameter the settings
+    /// do not name: a `block_length` that does not divide the answer becomes the divisor of the
+    /// answer nearest to it (a block longer than the canvas shrinks to the canvas), and a step
+    /// budget (`steps`) becomes one token per step, the answer length. Returns those settings.
+    ///
+    ///     DecoderRegistry.fittedDefaults("wino", settings: [], answerLength: 64)   // ["block_length=64"]
+    public static func fittedDefaults(_ id: String, settings: [String], answerLength: Int) throws(DecoderError) -> [String] {
+        var named: Set<String> = []
+        for setting in settings { named.insert(try parseSetting(setting).0) }
+        var fitted: [String] = []
+        for parameter in try entry(id).parameters where !named.contains(parameter.key) {
+            switch parameter.key {
+            case "block_length":
+                guard let length = Int(parameter.defaultValue) else { continue }
+                let fit = fittedBlockLength(length, answerLength: answerLength)
+                if fit != length { fitted.append("block_length=\(fit)") }
+            case "steps":
+                if parameter.defaultValue != String(answerLength) { fitted.append("steps=\(answerLength)") }
+            default:
+                continue
+            }
+        }
+        return fitted
+    }
+
+    /// `length` when it divides `answerLength`, else the nearest divisor (the smaller on a tie).
+    public static func fittedBlockLength(_ length: Int, answerLength: Int) -> Int {
+        guard answerLength > 0 else { return length }
+        if length >= answerLength { return answerLength }
+        if answerLength % length == 0 { return length }
+        return divisors(of: answerLength).min { abs($0 - length) < abs($1 - length) } ?? answerLength
     }
 
     /// Splits `key=value` (spaces around either side are ignored).
@@ -70,7 +106,8 @@ extension Session {
     ///     let (end, canvas) = try Session.decode("fast-dllm", settings: ["threshold=0.8"], predictor: model, setup: setup)
     public static func decode(_ decoderID: String, settings: [String] = [], predictor: any MaskPredictor,
                               setup: SessionSetup) throws(DecoderError) -> (end: EndRecord, canvas: Canvas) {
-        let session = try Session(decoder: try DecoderRegistry.make(decoderID, settings: settings), predictor: predictor, setup: setup)
+        let decoder = try DecoderRegistry.make(decoderID, settings: settings, answerLength: setup.answerLength)
+        let session = try Session(decoder: decoder, predictor: predictor, setup: setup)
         let end = session.run()
         return (end, session.canvas)
     }

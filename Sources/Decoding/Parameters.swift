@@ -1,10 +1,13 @@
 /// Decoder parameters as data: one table per decoder, read by `dllm-play decoders`, by `--set
 /// key=value` and by the UI's parameter editor. Every entry names its key, what values it takes,
-/// what it means and where its default comes from.
+/// how far `[` / `]` move it, when a live edit takes effect, what it means and where its default
+/// comes from.
 ///
 ///     static var parameterTable: [Parameter<Config>] {[
-///         .number("threshold", \.threshold, in: 0...1, "commit when confidence ≥ τ", source: "FD eval scripts"),
+///         .number("threshold", \.threshold, in: 0...1, step: 0.05, "commit when confidence ≥ τ", source: "FD eval scripts"),
+///         .length("block_length", \.blockLength, in: 1...100_000, when: .nextBlock, "block size", source: "…"),
 ///     ]}
+import Recording
 
 /// A parameter as the outside world sees it: text in, text out.
 public struct ParameterInfo: Sendable, Equatable {
@@ -15,85 +18,122 @@ public struct ParameterInfo: Sendable, Equatable {
     public var defaultValue: String
     public var summary: String
     public var source: String
+    /// When a live edit takes effect (next step, next block, restart).
+    public var timing: ParameterTiming
 }
 
-/// One typed entry of a decoder's parameter table.
+/// One typed entry of a decoder's parameter table: its kind, range, step, choices and when an
+/// edit takes effect. Values cross as text through `ParameterText`, the one parser and formatter.
 public struct Parameter<Config> {
     public let key: String
     public let valid: String
     public let summary: String
     public let source: String
+    public let timing: ParameterTiming
     let read: (Config) -> String
     let write: (inout Config, String) throws(DecoderError) -> Void
+    /// The UI's view of the value space on a canvas with `answerLength` answer positions.
+    let kind: (Config, _ answerLength: Int) -> ParameterKind
+    /// What 0 stands for on a canvas (Dream's `steps = 0`), if 0 is a placeholder.
+    let zeroMeans: ((_ answerLength: Int) -> Int)?
 
-    /// A real number in a closed range.
+    /// A real number in a closed range; `[` / `]` move it by ±`step`.
     public static func number(_ key: String, _ path: WritableKeyPath<Config, Double>, in range: ClosedRange<Double>,
+                              step: Double, when timing: ParameterTiming = .nextStep,
                               _ summary: String, source: String) -> Parameter {
-        let valid = "number in \(format(range.lowerBound))...\(format(range.upperBound))"
-        return Parameter(key: key, valid: valid, summary: summary, source: source,
-                         read: { format($0[keyPath: path]) },
+        let valid = "number in \(ParameterText.format(range.lowerBound))...\(ParameterText.format(range.upperBound))"
+        return Parameter(key: key, valid: valid, summary: summary, source: source, timing: timing,
+                         read: { ParameterText.format($0[keyPath: path]) },
                          write: { config, text throws(DecoderError) in
-                             guard let value = Double(text), value.isFinite, range.contains(value) else {
+                             guard let value = ParameterText.parseReal(text), range.contains(value) else {
                                  throw .invalidValue(key: key, value: text, valid: valid)
                              }
                              config[keyPath: path] = value
-                         })
+                         },
+                         kind: { _, _ in .real(range, step: step) }, zeroMeans: nil)
     }
 
-    /// An integer in a closed range.
+    /// An integer in a closed range; `[` / `]` move it by ±`step` (1 unless given, or computed from
+    /// the configuration and the answer length, as LLaDA's steps move by the number of blocks).
     public static func integer(_ key: String, _ path: WritableKeyPath<Config, Int>, in range: ClosedRange<Int>,
-                               _ summary: String, source: String) -> Parameter {
+                               stepOnCanvas: ((Config, Int) -> Int)? = nil, zeroMeansAnswerLength: Bool = false,
+                               when timing: ParameterTiming = .nextStep, _ summary: String, source: String) -> Parameter {
         let valid = "integer in \(range.lowerBound)...\(range.upperBound)"
-        return Parameter(key: key, valid: valid, summary: summary, source: source,
+        return Parameter(key: key, valid: valid, summary: summary, source: source, timing: timing,
                          read: { String($0[keyPath: path]) },
                          write: { config, text throws(DecoderError) in
                              guard let value = Int(text), range.contains(value) else {
                                  throw .invalidValue(key: key, value: text, valid: valid)
                              }
                              config[keyPath: path] = value
-                         })
+                         },
+                         kind: { config, answer in .integer(range, step: max(1, stepOnCanvas?(config, answer) ?? 1)) },
+                         zeroMeans: zeroMeansAnswerLength ? { $0 } : nil)
+    }
+
+    /// A block length: an integer in a range that, on a canvas, must divide the answer (checked by
+    /// the decoder's `start`); `[` / `]` halve and double it over those divisors.
+    public static func length(_ key: String, _ path: WritableKeyPath<Config, Int>, in range: ClosedRange<Int>,
+                              when timing: ParameterTiming, _ summary: String, source: String) -> Parameter {
+        let valid = "integer in \(range.lowerBound)...\(range.upperBound)"
+        return Parameter(key: key, valid: valid, summary: summary, source: source, timing: timing,
+                         read: { String($0[keyPath: path]) },
+                         write: { config, text throws(DecoderError) in
+                             guard let value = Int(text), range.contains(value) else {
+                                 throw .invalidValue(key: key, value: text, valid: valid)
+                             }
+                             config[keyPath: path] = value
+                         },
+                         kind: { _, answer in .length(divisors: divisors(of: answer).filter(range.contains)) },
+                         zeroMeans: nil)
     }
 
     /// true or false (also accepts on/off, yes/no, 1/0).
-    public static func flag(_ key: String, _ path: WritableKeyPath<Config, Bool>,
+    public static func flag(_ key: String, _ path: WritableKeyPath<Config, Bool>, when timing: ParameterTiming = .nextStep,
                             _ summary: String, source: String) -> Parameter {
         let valid = "true or false"
-        return Parameter(key: key, valid: valid, summary: summary, source: source,
+        return Parameter(key: key, valid: valid, summary: summary, source: source, timing: timing,
                          read: { $0[keyPath: path] ? "true" : "false" },
                          write: { config, text throws(DecoderError) in
-                             switch text.lowercased() {
-                             case "true", "on", "yes", "1": config[keyPath: path] = true
-                             case "false", "off", "no", "0": config[keyPath: path] = false
-                             default: throw .invalidValue(key: key, value: text, valid: valid)
+                             guard let value = ParameterText.parseFlag(text) else {
+                                 throw .invalidValue(key: key, value: text, valid: valid)
                              }
-                         })
+                             config[keyPath: path] = value
+                         },
+                         kind: { _, _ in .flag }, zeroMeans: nil)
     }
 
     /// One of the cases of a string enum.
-    public static func choice<Choice>(_ key: String, _ path: WritableKeyPath<Config, Choice>,
+    public static func choice<Choice>(_ key: String, _ path: WritableKeyPath<Config, Choice>, when timing: ParameterTiming = .nextStep,
                                       _ summary: String, source: String) -> Parameter
     where Choice: RawRepresentable & CaseIterable, Choice.RawValue == String {
-        let valid = "one of: " + Choice.allCases.map(\.rawValue).joined(separator: ", ")
-        return Parameter(key: key, valid: valid, summary: summary, source: source,
+        let values = Choice.allCases.map(\.rawValue)
+        let valid = "one of: " + values.joined(separator: ", ")
+        return Parameter(key: key, valid: valid, summary: summary, source: source, timing: timing,
                          read: { $0[keyPath: path].rawValue },
                          write: { config, text throws(DecoderError) in
                              guard let value = Choice(rawValue: text) else {
                                  throw .invalidValue(key: key, value: text, valid: valid)
                              }
                              config[keyPath: path] = value
-                         })
+                         },
+                         kind: { _, _ in .choice(values) }, zeroMeans: nil)
     }
 
     func info(current: Config, defaults: Config) -> ParameterInfo {
         ParameterInfo(key: key, valid: valid, value: read(current), defaultValue: read(defaults),
-                      summary: summary, source: source)
+                      summary: summary, source: source, timing: timing)
+    }
+
+    func descriptor(current: Config, answerLength: Int) -> ParameterDescriptor {
+        ParameterDescriptor(key: key, kind: kind(current, answerLength), timing: timing, value: read(current),
+                            summary: summary, zeroMeans: zeroMeans?(answerLength))
     }
 }
 
-/// Shortest text that reads back as the same Double ("0.9", "1e-12", "7.5").
-func format(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-    return "\(value)"
+/// Every divisor of `n`, ascending.
+func divisors(of n: Int) -> [Int] {
+    n <= 0 ? [] : (1...n).filter { n % $0 == 0 }
 }
 
 /// Why a decoder refused a configuration or a step. One line each, naming what is valid.
@@ -104,6 +144,8 @@ public enum DecoderError: Error, Equatable, CustomStringConvertible {
     case malformedSetting(String)
     case incompatible(String)
     case modelUnsupported(String)
+    /// A live edit the running decode cannot take (the value itself is valid).
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -118,6 +160,8 @@ public enum DecoderError: Error, Equatable, CustomStringConvertible {
         case let .incompatible(message):
             message
         case let .modelUnsupported(message):
+            message
+        case let .refused(message):
             message
         }
     }

@@ -90,9 +90,43 @@ public final class Session {
     public var stopTokenIDs: [Int] { Session.stopTokens(predictor.descriptor) }
 
     /// Changes a decoder parameter; the change is recorded as a `parameterChange` event at the
-    /// start of the next step.
+    /// start of the next step. Before the first step the decode starts over with it, exactly as
+    /// if it had been given at start (`run --set`); afterwards it takes effect at its timing.
+    /// - Throws: `DecoderError` when the key or value is invalid, or `.refused` when the decode in
+    ///   progress cannot take it (a restart-timed parameter, a step budget already spent); then
+    ///   nothing changes and nothing is recorded.
     public func set(key: String, value: String) throws(DecoderError) {
+        guard endRecord == nil else { throw .refused("the decode has ended; restart to use \(key)=\(value)") }
+        guard let info = decoder.parameters.first(where: { $0.key == key }) else {
+            _ = try decoder.set(key: key, value: value)  // throws the unknown-parameter error
+            return
+        }
+        if canvas.step == 0 {
+            try checkStart(with: key, value)
+            if let change = try decoder.set(key: key, value: value) {
+                pendingChanges.append(change)
+                predictor.resetCache()
+                try decoder.start(canvas: canvas, descriptor: predictor.descriptor)
+            }
+            return
+        }
+        if info.timing == .restart {
+            throw .refused("\(key) is fixed when the decode starts; it takes effect on restart")
+        }
+        try decoder.checkLive(key: key, value: value, canvas: canvas)
         if let change = try decoder.set(key: key, value: value) { pendingChanges.append(change) }
+    }
+
+    /// The parameters the UI edits, typed for this canvas, with their current values.
+    public var parameterDescriptors: [ParameterDescriptor] { decoder.descriptors(answerLength: setup.answerLength) }
+
+    /// Throws what `start` would throw for the current configuration with `key=value`, changing nothing.
+    private func checkStart(with key: String, _ value: String) throws(DecoderError) {
+        let settings = decoder.parameters.map { "\($0.key)=\($0.value)" } + ["\(key)=\(value)"]
+        let scratch = try DecoderRegistry.make(decoder.id, settings: settings)
+        try scratch.start(canvas: Canvas(promptTokens: setup.promptTokens, answerLength: setup.answerLength,
+                                         maskTokenID: predictor.descriptor.maskTokenID),
+                          descriptor: predictor.descriptor)
     }
 
     /// Runs one step. Returns its record, or nil when the decode has ended (then `endRecord` is set
@@ -152,8 +186,15 @@ public final class Session {
 
     /// Starts the decode again from an all-mask canvas with a new seed, with the same decoder and
     /// its current parameters, or with `decoder` when given. Consumers receive a fresh header.
-    public func restart(seed: UInt64, decoder newDecoder: (any Decoder)? = nil) throws(DecoderError) {
+    /// - Parameter change: a `key=value` applied first (a restart-timed edit); when the decode
+    ///   could not start with it, nothing restarts and the error is thrown.
+    public func restart(seed: UInt64, decoder newDecoder: (any Decoder)? = nil,
+                        change: (key: String, value: String)? = nil) throws(DecoderError) {
         if let newDecoder { decoder = newDecoder }
+        if let change {
+            try checkStart(with: change.key, change.value)
+            _ = try decoder.set(key: change.key, value: change.value)
+        }
         setup.seed = seed
         rng = SplitMix64(seed: seed)
         canvas = Canvas(promptTokens: setup.promptTokens, answerLength: setup.answerLength,

@@ -1,4 +1,5 @@
 import Foundation
+import Recording
 
 /// Runs a `Session` on its own thread and lets other threads steer it and read its output.
 ///
@@ -19,12 +20,23 @@ public final class SessionController: @unchecked Sendable {
     private var stepRequests = 0
     private var commands: [Command] = []
     private var outbox: [SessionOutput] = []
+    private var refusals: [Refusal] = []
+    private var descriptors: [ParameterDescriptor] = []
     private var streams: [AsyncStream<SessionOutput>.Continuation] = []
     private var running = true
     private var done = false
     private var check: @Sendable (String, String) throws(DecoderError) -> Void
 
-    private enum Command { case set(String, String), restart(UInt64), switchDecoder(String, [String], UInt64), cancel }
+    private enum Command {
+        case set(String, String), setAndRestart(String, String), restart(UInt64), switchDecoder(String, [String], UInt64), cancel
+    }
+
+    /// A parameter edit the decode thread did not take, and why.
+    public struct Refusal: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public var reason: String
+    }
 
     private init(paused: Bool, check: @escaping @Sendable (String, String) throws(DecoderError) -> Void) {
         self.paused = paused
@@ -53,6 +65,14 @@ public final class SessionController: @unchecked Sendable {
         locked { defer { outbox = [] }; return outbox }
     }
 
+    /// Takes every edit refused since the last call, oldest first.
+    public func pollRefusals() -> [Refusal] {
+        locked { defer { refusals = [] }; return refusals }
+    }
+
+    /// The decoder's parameters as of the last step, start or edit (typed, for the UI).
+    public var parameterDescriptors: [ParameterDescriptor] { locked { descriptors } }
+
     /// A stream of every output produced from now on (ends when the decode thread ends).
     public func stream() -> AsyncStream<SessionOutput> {
         AsyncStream { continuation in locked { streams.append(continuation) } }
@@ -66,12 +86,21 @@ public final class SessionController: @unchecked Sendable {
     /// Runs exactly one step while paused (ignored while running).
     public func stepOnce() { signal { if paused { stepRequests += 1 } } }
 
-    /// Queues a parameter change for the next step.
+    /// Queues a parameter change for the next step. The decode thread checks it against the decode
+    /// in progress; a change it cannot take is reported by `pollRefusals` and changes nothing.
     /// - Throws: `DecoderError` at once when the key or value is invalid.
     public func set(key: String, value: String) throws(DecoderError) {
         let current = locked { check }
         try current(key, value)
         signal { commands.append(.set(key, value)) }
+    }
+
+    /// Sets a parameter and restarts the decode with it on the current seed (restart-timed
+    /// parameters, ended decodes). Refused like `set` when the decode could not start with it.
+    public func setAndRestart(key: String, value: String) throws(DecoderError) {
+        let current = locked { check }
+        try current(key, value)
+        signal { commands.append(.setAndRestart(key, value)) }
     }
 
     /// Starts over from an all-mask canvas with `seed`; outputs continue with a new header.
@@ -108,12 +137,16 @@ public final class SessionController: @unchecked Sendable {
     // MARK: - Decode thread
 
     private func decodeLoop(_ session: Session) {
-        session.addConsumer { [self] output in
+        session.addConsumer { [self, unowned session] output in
+            let current = session.parameterDescriptors
             signal {
                 outbox.append(output)
+                descriptors = current
                 for continuation in streams { continuation.yield(output) }
             }
         }
+        let described = session.parameterDescriptors
+        signal { descriptors = described }
         while true {
             condition.lock()
             while commands.isEmpty && (session.isFinished || (paused && stepRequests == 0)) { condition.wait() }
@@ -128,7 +161,12 @@ public final class SessionController: @unchecked Sendable {
 
             for command in pending {
                 switch command {
-                case let .set(key, value): try? session.set(key: key, value: value)
+                case let .set(key, value):
+                    do { try session.set(key: key, value: value) } catch { refuse(key, value, error) }
+                    let current = session.parameterDescriptors
+                    signal { descriptors = current }
+                case let .setAndRestart(key, value):
+                    do { try session.restart(seed: session.setup.seed, change: (key, value)) } catch { refuse(key, value, error) }
                 case let .restart(seed): try? session.restart(seed: seed)
                 case let .switchDecoder(id, settings, seed):
                     if let decoder = try? DecoderRegistry.make(id, settings: settings) {
@@ -146,6 +184,10 @@ public final class SessionController: @unchecked Sendable {
             }
             if stepNow { session.step() }
         }
+    }
+
+    private func refuse(_ key: String, _ value: String, _ error: DecoderError) {
+        signal { refusals.append(Refusal(key: key, value: value, reason: error.description)) }
     }
 
     private func locked<R>(_ body: () throws -> R) rethrows -> R {

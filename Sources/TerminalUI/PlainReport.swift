@@ -36,7 +36,9 @@ public enum PlainReport {
     public static func summary(_ replay: Replay) -> String {
         let canvas = replay.latest
         if let end = replay.end {
-            return "\(end.reason.rawValue): \(end.steps) steps, NFE \(end.nfe), TPF \(Format.number(end.tokensPerForward)), \(Format.number(end.seconds)) s"
+            let line = "\(end.reason.rawValue): \(end.steps) steps, NFE \(end.nfe), TPF \(Format.number(end.tokensPerForward)), \(Format.number(end.seconds)) s"
+            // An error end says why, on the same line (the decode stopped; it did not finish).
+            return end.message.map { line + " — stopped: \($0)" } ?? line
         }
         return "\(replay.count) steps, NFE \(canvas.forwardCount), not finished" + (replay.note.map { " (\($0))" } ?? "")
     }

@@ -13,6 +13,11 @@ public enum SourceUpdate: Sendable, Equatable {
     case stopped(String)
     /// The source cannot go on; the text says why.
     case failed(String)
+    /// The editable parameters of the lane's decoder, typed, with when an edit takes effect
+    /// (after each start and each applied change).
+    case parameters([ParameterDescriptor])
+    /// A parameter edit the decode did not take, and why (one line).
+    case refused(key: String, reason: String)
 }
 
 /// Controls a live source understands; a replay has none of them (the UI scrubs its own timeline).
@@ -21,8 +26,11 @@ public enum PlaybackControl: Sendable, Equatable {
     case resume
     /// Run exactly one step, then stay paused.
     case singleStep
-    /// Set a decoder parameter; it takes effect at the next step.
+    /// Set a decoder parameter; it takes effect at its timing (next step, next block).
     case setParameter(key: String, value: String)
+    /// Set a parameter and restart the decode with it on the same seed (a restart-timed
+    /// parameter, or a decode that has ended).
+    case setParameterAndRestart(key: String, value: String)
     case switchDecoder(String)
     case editPrompt(String)
     /// Start again on the same prompt; nil picks a new random seed.

@@ -18,8 +18,6 @@ public struct Playground: Sendable {
     public let keyMap: KeyMap
     /// Decoders a live source can switch to.
     public var decoders: [String] = []
-    /// Valid values of parameters that are choices, by key (`[` and `]` cycle through them).
-    public var parameterChoices: [String: [String]] = [:]
     private var lastAdvance: Double?
     /// A live single step was requested while paused: show it when it arrives.
     private var showNextArrival = false
@@ -40,11 +38,16 @@ public struct Playground: Sendable {
             case .start(let header):
                 let fresh = Lane(replay: Replay(header: header))
                 if lane < state.lanes.count { state.lanes[lane] = fresh } else { state.lanes.append(fresh) }
-                if lane == 0 { state.viewedStep = 0; state.following = true }
+                if lane == 0 { state.viewedStep = 0; state.following = true; state.pendingEdits = [:] }
                 clampCursor()
             case .step(let step):
                 guard lane < state.lanes.count else { continue }
                 if !state.lanes[lane].replay.append(step), let note = state.lanes[lane].replay.note { addNote(note) }
+                if lane == 0 {
+                    for case .parameterChange(let change) in step.events where state.pendingEdits[change.key] == change.newValue {
+                        state.pendingEdits[change.key] = nil
+                    }
+                }
                 if showNextArrival, lane == 0 {
                     showNextArrival = false
                     state.viewedStep = state.totalSteps
@@ -62,6 +65,12 @@ public struct Playground: Sendable {
             case .failed(let reason):
                 addNote(reason)
                 state.message = reason
+            case .parameters(let descriptors):
+                if lane == 0 { state.parameterDescriptors = descriptors }
+            case .refused(let key, let reason):
+                if lane == 0 { state.pendingEdits[key] = nil }
+                state.message = "\(key) not changed: \(reason)"
+                addNote(state.message!)
             }
         }
     }
@@ -154,8 +163,12 @@ public struct Playground: Sendable {
             moveCursorRow(by: action == .cursorUp ? -1 : 1, size: size)
             if state.lanes.count > 1 { state.compareShowsInspector = true }
         case .nextParameter:
-            let count = parameterList().count
-            state.selectedParameter = count == 0 ? 0 : (state.selectedParameter + 1) % count
+            let list = parameterList()
+            state.selectedParameter = list.isEmpty ? 0 : (state.selectedParameter + 1) % list.count
+            if let row = list.indices.contains(state.selectedParameter) ? list[state.selectedParameter] : nil,
+               let descriptor = state.parameterDescriptors.first(where: { $0.key == row.key }) {
+                state.message = "\(row.key) = \(row.value) (\(descriptor.validText)); an edit takes effect \(phrase(descriptor.timing))"
+            }
         case .decreaseParameter, .increaseParameter:
             return nudgeParameter(up: action == .increaseParameter)
         case .switchDecoder:
@@ -211,35 +224,50 @@ public struct Playground: Sendable {
         return []
     }
 
-    private func parameterList() -> [(key: String, value: String)] {
+    private func parameterList() -> [ParameterRow] {
         guard let lane = state.lanes.first else { return [] }
         // Edits apply to the decode as it is now, whatever step is on screen.
-        return state.parameters(of: lane, canvas: lane.replay.latest)
+        return state.parameterRows(of: lane, canvas: lane.replay.latest, isFirst: true)
     }
 
-    /// Choices cycle; lengths that are powers of two double or halve; other numbers move by a small
-    /// step (±1 for integers, ±0.05 for fractions); booleans flip.
+    private func phrase(_ timing: ParameterTiming) -> String {
+        switch timing {
+        case .nextStep: "at the next step"
+        case .nextBlock: "when the next block opens"
+        case .restart: "on restart (the decode restarts with it)"
+        }
+    }
+
+    /// Moves the selected parameter one notch as its descriptor says (±step, ×2/÷2 over the
+    /// canvas's divisors, the next choice, a flip), from a pending edit if one is on its way.
+    /// A restart-timed parameter, or any edit once the decode has ended, restarts it on the same
+    /// seed; a value with nowhere to go is refused here with the reason.
     private mutating func nudgeParameter(up: Bool) -> [PlaygroundEffect] {
         let list = parameterList()
         guard state.selectedParameter < list.count else { return [] }
-        let (key, value) = list[state.selectedParameter]
-        let next: String
-        if let choices = parameterChoices[key], let index = choices.firstIndex(of: value), !choices.isEmpty {
-            next = choices[(index + (up ? 1 : choices.count - 1)) % choices.count]
-        } else if let integer = Int(value), integer > 1, integer & (integer - 1) == 0, key.contains("length") {
-            next = "\(up ? integer * 2 : integer / 2)"
-        } else if let integer = Int(value) {
-            next = "\(max(0, integer + (up ? 1 : -1)))"
-        } else if let number = Double(value) {
-            next = Format.number(max(0, number + (up ? 0.05 : -0.05)))
-        } else if value == "true" || value == "false" {
-            next = value == "true" ? "false" : "true"
-        } else {
-            state.message = "\(key) = \(value) cannot be nudged"
+        let row = list[state.selectedParameter]
+        guard let descriptor = state.parameterDescriptors.first(where: { $0.key == row.key }) else {
+            state.message = "\(row.key) cannot be edited here"
             return []
         }
-        state.message = "\(key) \(value) → \(next) from the next step"
-        return [.control(.setParameter(key: key, value: next), lane: 0)]
+        let from = row.pending ?? row.value
+        let next: String
+        switch descriptor.nudged(up: up, from: from) {
+        case .failure(let refusal):
+            state.message = refusal.description
+            return []
+        case .success(let value):
+            next = value
+        }
+        guard let lane = state.lanes.first else { return [] }
+        state.pendingEdits[row.key] = next
+        if lane.replay.isFinished || (descriptor.timing == .restart && lane.replay.count > 0) {
+            let why = lane.replay.isFinished ? "the decode has ended" : "it is fixed when a decode starts"
+            state.message = "\(row.key) \(from) → \(next): restarting with it on the same seed (\(why))"
+            return [.control(.setParameterAndRestart(key: row.key, value: next), lane: 0)]
+        }
+        state.message = "\(row.key) \(from) → \(next) " + (lane.replay.count == 0 ? "from the start" : phrase(descriptor.timing))
+        return [.control(.setParameter(key: row.key, value: next), lane: 0)]
     }
 
     private mutating func moveCursor(by delta: Int) {

@@ -10,6 +10,15 @@ public struct Lane: Sendable {
 /// Which statistic the stats pane's histogram shows over the masked positions.
 public enum HistogramMetric: String, Sendable { case confidence, entropy }
 
+/// One line of the parameter list: the applied value, when an edit takes effect (a one-letter
+/// tag: s next step, b next block, r restart), and an edit sent but not yet applied.
+public struct ParameterRow: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public var timing: ParameterTiming?
+    public var pending: String?
+}
+
 /// A one-line text field in the status line (prompt editing).
 public struct LineInput: Sendable, Equatable {
     public var title: String
@@ -41,6 +50,10 @@ public struct PlaygroundState: Sendable {
     public var sourceLabel = ""
     public var isLive = false
     public var input: LineInput?
+    /// The first lane's editable parameters as its live source describes them (empty in replay).
+    public var parameterDescriptors: [ParameterDescriptor] = []
+    /// Edits sent to the first lane's decode and not yet seen applied or refused, by key.
+    public var pendingEdits: [String: String] = [:]
 
     /// Steps per second; the last is "as fast as steps arrive".
     public static let speeds: [Double] = [0.5, 1, 2, 4, 8, 16, 32, 64, .infinity]
@@ -55,10 +68,38 @@ public struct PlaygroundState: Sendable {
 
     public var isFinished: Bool { !lanes.isEmpty && lanes.allSatisfy(\.replay.isFinished) }
 
-    /// Parameters of the first lane: the header's configuration overlaid by live changes, by key.
+    /// Parameters of a lane: the header's configuration overlaid by live changes, by key.
     public func parameters(of lane: Lane, canvas: Canvas) -> [(key: String, value: String)] {
         var merged = lane.replay.header.config
         for (key, value) in canvas.parameters { merged[key] = value }
         return merged.keys.sorted().map { ($0, merged[$0]!) }
+    }
+
+    /// The parameter list of a lane: for the first lane of a live decode in its decoder's table
+    /// order with timing tags and pending edits; otherwise the recorded configuration by key.
+    public func parameterRows(of lane: Lane, canvas: Canvas, isFirst: Bool) -> [ParameterRow] {
+        let values = parameters(of: lane, canvas: canvas)
+        let keys = Set(values.map(\.key))
+        guard isFirst, !parameterDescriptors.isEmpty, parameterDescriptors.allSatisfy({ keys.contains($0.key) }) else {
+            return values.map { ParameterRow(key: $0.key, value: $0.value) }
+        }
+        let byKey = Dictionary(uniqueKeysWithValues: values.map { ($0.key, $0.value) })
+        return parameterDescriptors.map {
+            ParameterRow(key: $0.key, value: byKey[$0.key]!, timing: $0.timing, pending: pendingEdits[$0.key])
+        }
+    }
+
+    /// The title bar's word for ended decodes: "finished", or "stopped: <reason>" when a lane
+    /// ended with an error or was cancelled; nil while any lane is decoding.
+    public var endLabel: String? {
+        guard isFinished else { return nil }
+        let ends = lanes.compactMap(\.replay.end)
+        if let bad = ends.first(where: { $0.reason == .error || $0.reason == .cancelled }) { return "stopped: \(bad.reason.rawValue)" }
+        return "finished"
+    }
+
+    /// The message of a lane that ended with an error ("stopped: <message>"), for the status line.
+    public var endProblem: String? {
+        lanes.lazy.compactMap(\.replay.end).first { $0.reason == .error }.map { "stopped: " + ($0.message ?? "error") }
     }
 }

@@ -52,7 +52,7 @@ public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize, k
         CanvasPane(frame: frame, showGhosts: state.showGhosts, maskGlyph: theme.maskGlyph, cursor: state.cursor)
             .draw(into: &screen, x: x, y: layout.canvasTop, width: width, height: layout.canvasHeight)
         let isSingle = frames.count == 1
-        let stats = StatsPane(frame: frame, parameters: state.parameters(of: frame.lane, canvas: frame.canvas),
+        let stats = StatsPane(frame: frame, parameters: state.parameterRows(of: frame.lane, canvas: frame.canvas, isFirst: index == 0),
                               selectedParameter: index == 0 ? state.selectedParameter : nil, histogram: state.histogram)
         if isSingle {
             let statsX = width + 1
@@ -96,7 +96,7 @@ private func drawTitleBar(_ state: PlaygroundState, into screen: inout Screen) {
     let speed = state.stepsPerSecond
     let rate = speed.isInfinite ? "max speed" : "\(Format.number(speed, digits: speed < 1 ? 1 : 0)) steps/s"
     let mode = state.playing ? "playing " + rate : "paused"
-    let right = (state.isFinished ? "finished · " : "") + mode + " "
+    let right = (state.endLabel.map { $0 + " · " } ?? "") + mode + " "
     screen.put(left, x: 0, y: 0, foreground: .title, background: .titleBar, limit: screen.width - right.count - 1)
     screen.put(right, x: screen.width - right.count, y: 0, foreground: state.playing ? .value : .warning, background: .titleBar)
 }
@@ -134,7 +134,7 @@ private func drawStatusLine(_ state: PlaygroundState, keyMap: KeyMap, into scree
         screen.put("█", x: after, y: y, foreground: .status, background: .statusBar)
         return
     }
-    if let message = state.message ?? state.lanes.lazy.compactMap(\.replay.note).first {
+    if let message = state.message ?? state.endProblem ?? state.lanes.lazy.compactMap(\.replay.note).first {
         screen.put(" " + message, x: 0, y: y, foreground: .warning, background: .statusBar)
         return
     }

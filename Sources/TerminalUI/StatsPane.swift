@@ -4,9 +4,14 @@ import Recording
 /// sparkline of commits per step, a histogram over the masked positions, parameters and gauges.
 struct StatsPane {
     let frame: LaneFrame
-    let parameters: [(key: String, value: String)]
+    let parameters: [ParameterRow]
     let selectedParameter: Int?
     let histogram: HistogramMetric
+
+    /// "0.9→0.85 s": the value, an edit on its way, and the timing tag (s, b or r).
+    static func shown(_ parameter: ParameterRow) -> String {
+        parameter.value + (parameter.pending.map { "→" + $0 } ?? "") + (parameter.timing.map { " " + $0.tag } ?? "")
+    }
 
     static let sparks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     static let histogramBins = 5
@@ -47,16 +52,17 @@ struct StatsPane {
             row += 1
         }
         if !parameters.isEmpty, bottom - row >= 2 {
-            title("parameters (Tab [ ])")
+            title(parameters.contains { $0.timing != nil } ? "parameters (Tab [ ]) s/b/r" : "parameters (Tab [ ])")
             let reserved = canvas.gauges.isEmpty ? 0 : min(canvas.gauges.count + 1, 3)
             let visible = max(1, min(parameters.count, bottom - row - reserved))
             let selected = selectedParameter ?? 0
             let start = min(max(0, selected - visible + 1), max(0, parameters.count - visible))
             for index in start..<min(parameters.count, start + visible) where row < bottom {
-                let (key, value) = parameters[index]
+                let key = parameters[index].key
+                let value = Self.shown(parameters[index])
                 let isSelected = index == selectedParameter
                 let marker = isSelected ? "▸" : " "
-                let valueWidth = min(width / 2, parameters.map { DisplayWidth.of($0.value) }.max() ?? 0)
+                let valueWidth = min(width / 2, parameters.map { DisplayWidth.of(Self.shown($0)) }.max() ?? 0)
                 let end = screen.put(marker + Format.fit(key, max(1, width - 2 - valueWidth)) + " ", x: x, y: row,
                                      foreground: isSelected ? .selected : .muted, background: isSelected ? .selectedRow : nil,
                                      limit: x + width)

@@ -31,6 +31,8 @@ final class LiveSource: PlaybackSource {
     private let recordPath: String?
     private var writer: TrajectoryWriter?
     private let replacement = ReplacementBox()
+    /// The descriptors last handed to the UI (sent again only when they change).
+    private var sentDescriptors: [ParameterDescriptor] = []
 
     init(label: String, configuration: LiveConfiguration, paused: Bool, recordPath: String?,
          makeSession: @escaping (LiveConfiguration) throws -> Session) throws {
@@ -61,14 +63,28 @@ final class LiveSource: PlaybackSource {
             switch output {
             case .header(let header):
                 updates.append(.start(header))
+                sentDescriptors = []
+                // What is decoding now, so a prompt edit or a restart keeps it.
+                configuration.settings = header.config.keys.sorted().map { "\($0)=\(header.config[$0]!)" }
                 record { writer in try writer.write(header) }
             case .step(let step):
                 updates.append(.step(step))
+                for case .parameterChange(let change) in step.events {
+                    configuration.settings.append("\(change.key)=\(change.newValue)")
+                }
                 record { writer in try writer.write(step) }
             case .end(let end):
                 updates.append(.end(end))
                 record { writer in try writer.write(end) }
             }
+        }
+        for refusal in controller.pollRefusals() {
+            updates.append(.refused(key: refusal.key, reason: refusal.reason))
+        }
+        let descriptors = controller.parameterDescriptors
+        if descriptors != sentDescriptors {
+            sentDescriptors = descriptors
+            updates.append(.parameters(descriptors))
         }
         return updates
     }
@@ -95,11 +111,12 @@ final class LiveSource: PlaybackSource {
         case .singleStep:
             controller.stepOnce()
         case .setParameter(let key, let value):
-            do {
-                try controller.set(key: key, value: value)
-                configuration.settings.append("\(key)=\(value)")
-            } catch {
-                pending.append(.note("\(key)=\(value): \(error.description)"))
+            do { try controller.set(key: key, value: value) } catch {
+                pending.append(.refused(key: key, reason: error.description))
+            }
+        case .setParameterAndRestart(let key, let value):
+            do { try controller.setAndRestart(key: key, value: value) } catch {
+                pending.append(.refused(key: key, reason: error.description))
             }
         case .switchDecoder(let id):
             var next = configuration

@@ -9,13 +9,19 @@ struct ModelInfo: ParsableCommand {
         commandName: "model-info",
         abstract: "Show a checkpoint's family, shapes, parameters, dtypes, special ids, files, RAM and time estimates.")
 
-    @Argument(help: "An HF checkpoint folder (config.json, safetensors, tokenizer.json).")
+    @Argument(help: "An HF checkpoint folder (config.json, safetensors, tokenizer.json), or a .gguf file.")
     var directory: String
 
     @Option(help: "Canvas length (tokens) for the RAM and time estimates.")
     var length = 256
 
     func run() throws {
+        if GGUFInfo.isGGUF(directory) {
+            do { GGUFInfo.report(try GGUFFile(path: directory)).forEach { print($0) } } catch {
+                throw ValidationError("\(error)")
+            }
+            return
+        }
         let model: TransformerModel
         do { model = try TransformerModel.load(directory: URL(fileURLWithPath: directory)) } catch let error as ModelError {
             throw ValidationError(error.description)

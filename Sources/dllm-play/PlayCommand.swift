@@ -50,18 +50,7 @@ struct PlayCommand: ParsableCommand {
             throw PlaygroundLauncher.fail("\(error)")
         }
         try PlaygroundLauncher.runUI(sources: sources, label: "live", isLive: true, decoders: DecoderRegistry.ids,
-                                     parameterChoices: Self.parameterChoices(), startPaused: paused, display: display)
-    }
-
-    /// Valid values of every choice parameter of every decoder ("one of: a, b"), by key.
-    static func parameterChoices() -> [String: [String]] {
-        var choices: [String: [String]] = [:]
-        for entry in DecoderRegistry.entries {
-            for parameter in entry.parameters where parameter.valid.hasPrefix("one of: ") {
-                choices[parameter.key] = parameter.valid.dropFirst("one of: ".count).components(separatedBy: ", ")
-            }
-        }
-        return choices
+                                     startPaused: paused, display: display)
     }
 
     /// Loads the model and tokenizer once and returns a closure that builds sessions on them.
@@ -72,7 +61,8 @@ struct PlayCommand: ParsableCommand {
             throw PlaygroundLauncher.fail("\(error)\n(no model? `dllm-play replay FILE` needs none)")
         }
         return { configuration in
-            let decoder = try DecoderRegistry.make(configuration.decoder, settings: configuration.settings)
+            let decoder = try DecoderRegistry.make(configuration.decoder, settings: configuration.settings,
+                                                  answerLength: loaded.answerLength)
             // Checked on every session, not only at start-up: a prompt edited in the UI can outgrow the context too.
             let promptTokens = try loaded.promptTokens(for: configuration.prompt)
             let setup = loaded.sessionSetup(promptTokens: promptTokens, prompt: configuration.prompt, seed: configuration.seed)
@@ -108,5 +98,6 @@ struct PlayCommand: ParsableCommand {
             print(PlainReport.summary(replay))
             print(end.answerText)
         }
+        if end.reason == .error { throw PlaygroundLauncher.fail("stopped: \(end.message ?? "decode failed")") }
     }
 }

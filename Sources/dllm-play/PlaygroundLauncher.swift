@@ -45,12 +45,11 @@ enum PlaygroundLauncher {
 
     /// Runs the UI until the user quits; exits the process on SIGINT/SIGTERM after restoring the terminal.
     static func runUI(sources: [any PlaybackSource], label: String, isLive: Bool, decoders: [String] = [],
-                      parameterChoices: [String: [String]] = [:], startPaused: Bool = false, display: DisplayOptions) throws {
+                      startPaused: Bool = false, display: DisplayOptions) throws {
         let parsed = try loadTheme(display.theme)
         for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         var playground = Playground(sourceLabel: label, isLive: isLive)
         playground.decoders = decoders
-        playground.parameterChoices = parameterChoices
         playground.state.playing = !startPaused
         playground.state.notes = parsed.warnings
         var app = TerminalApp(playground: playground, sources: sources, theme: parsed.theme) { replays in

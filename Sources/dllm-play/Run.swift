@@ -22,7 +22,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let decoder: any Decoder
-        do { decoder = try DecoderRegistry.make(options.decoder, settings: options.settings) } catch { throw fail(error.description) }
+        do { decoder = try DecoderRegistry.make(options.decoder, settings: options.settings, answerLength: options.genLength) } catch { throw fail(error.description) }
         if let problem = options.problem() { throw fail(problem) }
 
         let loaded: LoadedModel

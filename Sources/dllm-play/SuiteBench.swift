@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import Kernels
 import Modeling
+import Recording
 import Tokenization
 
 /// `dllm-play bench` over a task suite: every decoder at its reference setting (plus an optional
@@ -80,11 +81,22 @@ enum SuiteBench {
             let setup = SessionSetup(promptTokens: prompts[item.id] ?? [], promptText: item.prompt, answerLength: genLength, seed: seed,
                                      detokenize: { tokenizer.decode($0, skipSpecialTokens: true) })
             let start = DispatchTime.now().uptimeNanoseconds
-            let (end, _) = try Session.decode(setting.decoder, settings: arguments(for: setting, genLength: genLength),
-                                              predictor: predictor, setup: setup)
+            let session = try Session(decoder: try DecoderRegistry.make(setting.decoder, settings: arguments(for: setting, genLength: genLength)),
+                                      predictor: predictor, setup: setup)
+            var replay: Replay?
+            session.addConsumer { output in
+                switch output {
+                case .header(let header): replay = Replay(header: header)
+                case .step(let step): replay?.append(step)
+                case .end(let end): replay?.finish(end)
+                }
+            }
+            let end = session.run()
             if end.reason == .error { throw fail("\(setting.label) on \(item.id): \(end.message ?? "decode failed")") }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds)
+            let analysis = replay.map(TrajectoryAnalysis.init)
+            return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds,
+                                 arness: analysis?.arness, emergence: analysis?.emergenceFraction)
         }, progress: { done, total, setting in
             ProgressBar.draw(done: done, total: total, label: setting.label)
         }, isCancelled: { interrupt.isSet })
@@ -102,19 +114,13 @@ enum SuiteBench {
         }
     }
 
-    /// The reference setting made to fit the canvas: decoders with a step budget take one token per
-    /// step (steps = gen length); block lengths longer than the canvas shrink to it.
+    /// The reference setting made to fit the canvas by the registry's one rule
+    /// (`DecoderRegistry.fittedDefaults`): step budgets take one token per step, block lengths
+    /// that do not divide the canvas become its nearest divisor.
     static func arguments(for setting: BenchSetting, genLength: Int) -> [String] {
-        var values = setting.overrides
-        let parameters = (try? DecoderRegistry.entry(setting.decoder))?.parameters ?? []
-        for p in parameters {
-            guard values[p.key] == nil else { continue }
-            if p.key == "steps", p.defaultValue != "0" { values["steps"] = "\(genLength)" }
-            if p.key == "block_length", let block = Int(p.defaultValue), block > genLength || genLength % block != 0 {
-                values["block_length"] = "\(genLength)"
-            }
-        }
-        return values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let overrides = setting.overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let fitted = (try? DecoderRegistry.fittedDefaults(setting.decoder, settings: overrides, answerLength: genLength)) ?? []
+        return (fitted + overrides).sorted()
     }
 
     static func adjustments(genLength: Int) -> String {

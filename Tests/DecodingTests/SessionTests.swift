@@ -45,7 +45,11 @@ import TestSupport
             for case .block(let change) in step.events where change.kind == .open || change.kind == .advance { spans.append(change.span) }
         }
         session.step()
-        try session.set(key: "block_length", value: "12")
+        // Live edits take the values `run` takes: a length that does not divide the answer is refused.
+        #expect(throws: DecoderError.refused("block_length 12 does not divide the gen length 32; valid: 1, 2, 4, 8, 16, 32")) {
+            try session.set(key: "block_length", value: "12")
+        }
+        try session.set(key: "block_length", value: "16")
         let end = session.run()
         #expect(end.reason == .finished && session.canvas.isComplete)
         #expect(spans.first == PositionRange(2, 10))

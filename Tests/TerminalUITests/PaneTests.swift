@@ -16,7 +16,7 @@ import Testing
     func statsPane() {
         var screen = Screen(width: 30, height: 22)
         let frame = Self.frame(5)
-        let parameters = PlaygroundState().parameters(of: frame.lane, canvas: frame.canvas)
+        let parameters = PlaygroundState().parameterRows(of: frame.lane, canvas: frame.canvas, isFirst: true)
         StatsPane(frame: frame, parameters: parameters, selectedParameter: 3, histogram: .confidence)
             .draw(into: &screen, x: 0, y: 0, width: 30, height: 22)
         Snapshot.check(screen, "pane-stats")

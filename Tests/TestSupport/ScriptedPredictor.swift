@@ -6,6 +6,8 @@ import Modeling
 public final class ScriptedPredictor: MaskPredictor {
     public let descriptor: ModelDescriptor
     public private(set) var calls = 0
+    /// Every request in call order, so a test can check what a forward was shown.
+    public private(set) var requests: [ForwardRequest] = []
     private let script: (_ call: Int, _ position: Int, _ isShadow: Bool) -> [Float]
     private var cached = 0
 
@@ -24,6 +26,7 @@ public final class ScriptedPredictor: MaskPredictor {
     public func forward(_ request: ForwardRequest) throws -> ForwardResult {
         let call = calls
         calls += 1
+        requests.append(request)
         let rows = request.logitRows ?? Array(request.tokens.indices)
         var logits: [Float] = []
         for r in rows {

@@ -14,9 +14,11 @@ public enum BlockCacheMode: String, CaseIterable, Sendable {
 
 /// One forward pass of a block-cached decode of the block `span`. At the block start it is a full
 /// forward that (re)builds the cache; afterwards it forwards only what the mode needs.
-/// Returns the logits at `logitPositions` and the forward and cache events.
+/// Returns the logits at `logitPositions` and the forward and cache events. `refreshReason` marks
+/// a full forward that rebuilds the cache mid-block (a live cache-mode switch).
 func blockCachedForward(_ predictor: any MaskPredictor, canvas: Canvas, span: Range<Int>, mode: BlockCacheMode,
-                        atBlockStart: Bool, firstBlock: Bool, logitPositions: [Int]) throws -> (Logits, [Event]) {
+                        atBlockStart: Bool, firstBlock: Bool, logitPositions: [Int],
+                        refreshReason: String? = nil) throws -> (Logits, [Event]) {
     let whole = 0..<canvas.count
     if atBlockStart || mode == .none {
         let cache: CacheUse = mode == .none ? .none : .build
@@ -24,8 +26,9 @@ func blockCachedForward(_ predictor: any MaskPredictor, canvas: Canvas, span: Ra
                                                  mode: .full, logitPositions: logitPositions)
         var events = [forward]
         if mode != .none {
-            events.append(firstBlock ? .cache(CacheChange(.build, range: PositionRange(whole)))
-                                     : .cache(CacheChange(.refresh, range: PositionRange(whole), reason: "block-start")))
+            events.append(firstBlock && refreshReason == nil
+                          ? .cache(CacheChange(.build, range: PositionRange(whole)))
+                          : .cache(CacheChange(.refresh, range: PositionRange(whole), reason: refreshReason ?? "block-start")))
         }
         if mode == .prefix {
             // The prefix cache keeps the prompt and the finished blocks only (§3.4 B step 3).

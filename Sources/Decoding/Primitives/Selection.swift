@@ -1,3 +1,4 @@
+import Modeling
 import Recording
 
 /// A candidate position and its score (confidence, negative entropy, random draw...).
@@ -54,4 +55,24 @@ public func factorRule(_ candidates: [Scored], factor: Double) -> [(Scored, Comm
     }
     if stop == 0 || stop == n - 1 { stop += 1 }
     return ranked.prefix(stop).map { ($0, .factor) }
+}
+
+/// The entropy rule of d3LLM and dParallel (decoders.md §4.4 step 6, §4.7, §7 "dParallel"): with
+/// candidates scored by **negative** entropy (lowest entropy first), commit every candidate with
+/// `H ≤ θ` (reason `entropy`) and, in the LLaDA form, the lowest-entropy candidate even when it
+/// fails θ (reason `global-min-entropy`). The Dream form is strict (`H < θ`) and has no fallback.
+public func entropyRule(_ candidates: [Scored], threshold: Double,
+                        family: ModelDescriptor.Family = .llada) -> [(Scored, CommitReason)] {
+    var chosen: [(Scored, CommitReason)] = []
+    for (rank, candidate) in rankDescending(candidates).enumerated() {
+        let entropy = -candidate.score
+        if family == .dream {
+            if entropy < threshold { chosen.append((candidate, .entropy)) }
+        } else if entropy <= threshold {
+            chosen.append((candidate, .entropy))
+        } else if rank == 0 {
+            chosen.append((candidate, .globalMinEntropy))
+        }
+    }
+    return chosen
 }

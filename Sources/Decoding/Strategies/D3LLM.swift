@@ -49,21 +49,21 @@ public final class D3LLM: ConfigurableDecoder {
     public static let summary = "d3LLM: entropy-threshold multi-block decoding with delayed KV caching and EOS early stop (arXiv 2601.07568)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.blockLength, in: 1...100_000, "block size", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
-        .number("threshold", \.threshold, in: 0...100, "entropy θ in nats (commit when H ≤ θ; Dream: H < θ)",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .restart, "block size (fixes the block layout)", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
+        .number("threshold", \.threshold, in: 0...100, step: 0.1, "entropy θ in nats (commit when H ≤ θ; Dream: H < θ)",
                 source: "d3LLM eval_scripts/llada_gsm8k_cot.sh, chat demos"),
-        .number("block_add_threshold", \.blockAddThreshold, in: 0...1, "open the next block at this progress of the last",
+        .number("block_add_threshold", \.blockAddThreshold, in: 0...1, step: 0.05, "open the next block at this progress of the last",
                 source: "d3LLM utils/utils_LLaDA/eval_llada.py"),
-        .number("decoded_token_threshold", \.decodedTokenThreshold, in: 0...1, "fully activate a block at this predecessor progress",
+        .number("decoded_token_threshold", \.decodedTokenThreshold, in: 0...1, step: 0.05, "fully activate a block at this predecessor progress",
                 source: "d3LLM utils/utils_LLaDA/eval_llada.py"),
-        .flag("kv_cache", \.kvCache, "cache finished blocks (generate_multi_block_kv_cache)", source: "d3LLM eval_scripts (KV variant)"),
+        .flag("kv_cache", \.kvCache, when: .restart, "cache finished blocks (generate_multi_block_kv_cache)", source: "d3LLM eval_scripts (KV variant)"),
         .integer("cache_delay_iter", \.cacheDelayIter, in: 0...100_000, "iterations a finished block stabilizes before caching",
                  source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
         .integer("refresh_interval", \.refreshInterval, in: 1...100_000, "full refresh forward every this many NFE",
                  source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
         .flag("early_stop", \.earlyStop, "fill everything after the first end-of-text with end-of-text",
               source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
-        .number("temperature", \.temperature, in: 0...100, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
     ]}
 
     public var config: Config
@@ -96,7 +96,14 @@ public final class D3LLM: ConfigurableDecoder {
         var events: [Event] = []
         var masked = Set(maskedAtStart)
         if blocks.isEmpty { openBlock(full: true, &events) }
-        if config.earlyStop { fillAfterFirstEOS(canvas, &masked, &events) }
+        // The reference writes the EOS fill into `x` before `logits = model(x)` (§4.6), so this
+        // iteration's forward must see it. The Session applies events only after `step` returns, so
+        // the decoder forwards on the canvas as its own pending fill leaves it: `tokens` is the
+        // canvas with this step's `forceFill` applied, the same state `Canvas.apply` reaches.
+        var tokens = canvas.tokens
+        if config.earlyStop {
+            for p in fillAfterFirstEOS(canvas, &masked, &events) { tokens[p] = endOfText }
+        }
         if masked.isEmpty {  // the reference counts this iteration's NFE without a forward (§4.6)
             events.append(.gauge(Gauge(name: "reference-nfe", value: Double(nfe))))
             return events
@@ -105,11 +112,11 @@ public final class D3LLM: ConfigurableDecoder {
 
         let activeEnd = blocks.last { $0.full || $0.maskCount > 0 }?.span.upperBound ?? canvas.answerRange.upperBound
         let candidates = maskedAtStart.filter { $0 < activeEnd }
-        let (logits, forwardEvents) = try forward(canvas, predictor, candidates: candidates)
+        let (logits, forwardEvents) = try forward(tokens, predictor, promptLength: canvas.promptLength, candidates: candidates)
         events += forwardEvents
         events.append(logits.predictions(candidates.filter { masked.contains($0) }))
 
-        let commits = select(candidates, masked: masked, logits: logits, rng: &rng)
+        let commits = select(candidates, logits: logits, rng: &rng)
         let fresh = commits.filter { masked.contains($0.position) }
         events.append(.commit(fresh))
         let overwritten = commits.filter { !masked.contains($0.position) }
@@ -151,11 +158,12 @@ public final class D3LLM: ConfigurableDecoder {
     }
 
     /// §4.6: every position after the first end-of-text becomes end-of-text; later blocks complete.
-    private func fillAfterFirstEOS(_ canvas: Canvas, _ masked: inout Set<Int>, _ events: inout [Event]) {
-        guard let q = canvas.answerRange.first(where: { canvas.cells[$0].token == endOfText && !masked.contains($0) }) else { return }
+    /// Returns the positions filled (masks and overwritten tokens), in canvas order.
+    private func fillAfterFirstEOS(_ canvas: Canvas, _ masked: inout Set<Int>, _ events: inout [Event]) -> [Int] {
+        guard let q = canvas.answerRange.first(where: { canvas.cells[$0].token == endOfText && !masked.contains($0) }) else { return [] }
         let fill = (q + 1..<canvas.answerRange.upperBound).filter { masked.contains($0) || canvas.cells[$0].token != endOfText }
         eosSeen = true
-        guard !fill.isEmpty else { return }
+        guard !fill.isEmpty else { return [] }
         events.append(.forceFill(fill.map { Commit(position: $0, token: endOfText, confidence: 1, reason: .eosFill) }))
         for p in fill { masked.remove(p) }
         while blocks.count < layout.count { openBlock(full: true, &events) }
@@ -166,22 +174,25 @@ public final class D3LLM: ConfigurableDecoder {
                 events.append(layout.event(.complete, i))
             }
         }
+        return fill
     }
 
     // MARK: - Forward with delayed caching (§4.5)
 
-    private func forward(_ canvas: Canvas, _ predictor: any MaskPredictor, candidates: [Int]) throws -> (Logits, [Event]) {
-        let whole = 0..<canvas.count
+    /// One forward of `tokens` (the whole canvas, this step's EOS fill applied), in the mode §4.5 picks.
+    private func forward(_ tokens: [Int], _ predictor: any MaskPredictor, promptLength: Int,
+                         candidates: [Int]) throws -> (Logits, [Event]) {
+        let whole = 0..<tokens.count
         guard config.kvCache else {
-            let (logits, event) = try forwardSlice(predictor, tokens: canvas.tokens, slice: whole, cache: .none,
+            let (logits, event) = try forwardSlice(predictor, tokens: tokens, slice: whole, cache: .none,
                                                    mode: .full, logitPositions: candidates)
             return (logits, [event])
         }
         var events: [Event] = []
         var cacheEnd = cacheLength
         // The prompt is block 0, complete at NFE 0.
-        var scanning = cacheLength >= canvas.promptLength || nfe >= config.cacheDelayIter
-        if scanning && cacheLength < canvas.promptLength { cacheEnd = canvas.promptLength }
+        var scanning = cacheLength >= promptLength || nfe >= config.cacheDelayIter
+        if scanning && cacheLength < promptLength { cacheEnd = promptLength }
         for i in blocks.indices where scanning && blocks[i].span.upperBound > cacheLength {
             guard blocks[i].maskCount == 0 else { break }
             if blocks[i].completedAtNFE == nil {
@@ -195,9 +206,9 @@ public final class D3LLM: ConfigurableDecoder {
         }
         let update = cacheEnd - cacheLength
         let stabilizing = blocks.contains { $0.maskCount == 0 && $0.completedAtNFE != nil && !$0.cached }
-        let tail = cacheLength..<canvas.count
+        let tail = cacheLength..<tokens.count
         if update > 0 {
-            let (logits, event) = try forwardSlice(predictor, tokens: canvas.tokens, slice: tail, cache: .extend(length: cacheLength),
+            let (logits, event) = try forwardSlice(predictor, tokens: tokens, slice: tail, cache: .extend(length: cacheLength),
                                                    mode: .appendToCache, logitPositions: candidates)
             predictor.truncateCache(to: cacheEnd)
             events += [event, .cache(CacheChange(.append, range: PositionRange(cacheLength, cacheEnd)))]
@@ -205,60 +216,39 @@ public final class D3LLM: ConfigurableDecoder {
             return (logits, events)
         }
         if cacheLength > 0 && !stabilizing && nfe % config.refreshInterval != 0 {
-            let (logits, event) = try forwardSlice(predictor, tokens: canvas.tokens, slice: tail, cache: .prefix(length: cacheLength),
+            let (logits, event) = try forwardSlice(predictor, tokens: tokens, slice: tail, cache: .prefix(length: cacheLength),
                                                    mode: .prefixCached, logitPositions: candidates)
             return (logits, events + [event])
         }
         if cacheLength > 0 {
-            let (logits, event) = try forwardSlice(predictor, tokens: canvas.tokens, slice: whole, cache: .build,
+            let (logits, event) = try forwardSlice(predictor, tokens: tokens, slice: whole, cache: .build,
                                                    mode: .fullRefresh, logitPositions: candidates)
             predictor.truncateCache(to: cacheLength)
             events += [event, .cache(CacheChange(.refresh, range: PositionRange(0, cacheLength),
                                                  reason: stabilizing ? "stabilizing" : "periodic"))]
             return (logits, events)
         }
-        let (logits, event) = try forwardSlice(predictor, tokens: canvas.tokens, slice: whole, cache: .none,
+        let (logits, event) = try forwardSlice(predictor, tokens: tokens, slice: whole, cache: .none,
                                                mode: .full, logitPositions: candidates)
         return (logits, events + [event])
     }
 
     // MARK: - Entropy selection (§4.4 steps 6–7, §4.7)
 
-    private func select(_ candidates: [Int], masked: Set<Int>, logits: Logits, rng: inout SplitMix64) -> [Commit] {
-        let vocabulary = logits.vocabularySize
-        var tokens: [Int: Int] = [:], entropies: [Int: Double] = [:], confidences: [Int: Double] = [:]
-        for p in candidates {
-            logits.withRow(p) { row in
-                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
-                tokens[p] = token
-                entropies[p] = d3llmEntropy(row, count: vocabulary)
-                confidences[p] = lladaConfidence(row, count: vocabulary, token: token)
-            }
-        }
-        let ranked = rankDescending(candidates.map { Scored(position: $0, score: -entropies[$0]!) })
-        var chosen: [(Int, CommitReason)] = []
-        for (rank, s) in ranked.enumerated() {
-            let h = -s.score
-            if family == .dream {
-                if h < config.threshold { chosen.append((s.position, .entropy)) }
-            } else if h <= config.threshold {
-                chosen.append((s.position, .entropy))
-            } else if rank == 0 {
-                chosen.append((s.position, .globalMinEntropy))
-            }
-        }
-        var commits = chosen.map { Commit(position: $0.0, token: tokens[$0.0]!, confidence: confidences[$0.0]!,
-                                          entropy: entropies[$0.0], reason: $0.1) }
+    private func select(_ candidates: [Int], logits: Logits, rng: inout SplitMix64) -> [Commit] {
+        let predictions = predictCandidates(candidates, logits: logits, style: .llada(temperature: config.temperature),
+                                            withEntropy: true, rng: &rng)
+        let ranked = rankDescending(predictions.byNegativeEntropy)
+        var commits = entropyRule(ranked, threshold: config.threshold, family: family).map { predictions[$0.0.position].commit($0.1) }
         // Forced progress in the first full block that still has masks: its lowest-entropy
-        // position with the plain argmax token.
+        // position with the plain argmax token. Chosen among this iteration's candidates, which
+        // were taken before the EOS fill (§4.6), so it may re-predict a position the fill just set.
         if let block = blocks.first(where: { $0.full && $0.maskCount > 0 }),
            !commits.contains(where: { block.span.contains($0.position) }),
-           let forced = ranked.first(where: { block.span.contains($0.position) && masked.contains($0.position) }) {
-            let p = forced.position
-            let token = logits.withRow(p) { gumbelArgmax($0, count: vocabulary, temperature: 0, rng: &rng) }
-            let confidence = logits.withRow(p) { lladaConfidence($0, count: vocabulary, token: token) }
-            commits.append(Commit(position: p, token: token, confidence: confidence, entropy: entropies[p],
-                                  reason: .forcedFirstFullBlock))
+           let forced = ranked.first(where: { block.span.contains($0.position) }) {
+            var greedy = predictCandidates([forced.position], logits: logits, style: .llada(temperature: 0), rng: &rng)[forced.position]
+            greedy.entropy = predictions[forced.position].entropy
+            commits.append(greedy.commit(.forcedFirstFullBlock))
         }
         return commits
     }

@@ -22,10 +22,10 @@ public final class DParallel: ConfigurableDecoder {
     public static let summary = "dParallel: entropy-threshold semi-autoregressive decoding, no cache (arXiv 2509.26488)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.blockLength, in: 1...100_000, "block size", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
-        .number("threshold", \.threshold, in: 0...100, "entropy θ in nats (commit when H ≤ θ)",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .nextBlock, "block size", source: "d3LLM eval_scripts/llada_gsm8k_cot.sh"),
+        .number("threshold", \.threshold, in: 0...100, step: 0.1, "entropy θ in nats (commit when H ≤ θ)",
                 source: "d3LLM eval_scripts/llada_gsm8k_cot.sh (Dream: 0.45)"),
-        .number("temperature", \.temperature, in: 0...100, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "Gumbel temperature (0 = greedy)", source: "d3LLM eval scripts"),
     ]}
 
     public var config: Config
@@ -47,22 +47,10 @@ public final class DParallel: ConfigurableDecoder {
         let (logits, forward) = try forwardSlice(predictor, tokens: canvas.tokens, slice: 0..<canvas.count, cache: .none,
                                                  mode: .full, logitPositions: candidates)
         events += [forward, logits.predictions(candidates)]
-        let vocabulary = logits.vocabularySize
-        var commits: [Commit] = []
-        var scored: [Scored] = []
-        var tokens: [Int: Int] = [:], confidences: [Int: Double] = [:]
-        for p in candidates {
-            logits.withRow(p) { row in
-                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
-                tokens[p] = token
-                confidences[p] = lladaConfidence(row, count: vocabulary, token: token)
-                scored.append(Scored(position: p, score: -d3llmEntropy(row, count: vocabulary)))
-            }
-        }
-        for (rank, s) in rankDescending(scored).enumerated() where rank == 0 || -s.score <= config.threshold {
-            let reason: CommitReason = -s.score <= config.threshold ? .entropy : .globalMinEntropy
-            commits.append(Commit(position: s.position, token: tokens[s.position]!, confidence: confidences[s.position]!,
-                                  entropy: -s.score, reason: reason))
+        let predictions = predictCandidates(candidates, logits: logits, style: .llada(temperature: config.temperature),
+                                            withEntropy: true, rng: &rng)
+        let commits = entropyRule(predictions.byNegativeEntropy, threshold: config.threshold).map {
+            predictions[$0.0.position].commit($0.1)
         }
         events.append(.commit(commits))
         if commits.count == candidates.count {

@@ -37,14 +37,14 @@ public final class Dream: ConfigurableDecoder {
     public static let summary = "Dream samplers: origin, maskgit_plus, topk_margin, entropy over a linear time grid (arXiv 2508.15487)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("steps", \.steps, in: 0...100_000, "diffusion steps (0 = answer length)", source: "Dream eval_instruct/eval.sh"),
+        .integer("steps", \.steps, in: 0...100_000, zeroMeansAnswerLength: true, "diffusion steps (0 = answer length)", source: "Dream eval_instruct/eval.sh"),
         .choice("alg", \.algorithm, "which positions a step unmasks", source: "Dream eval_instruct/eval.sh"),
-        .number("temperature", \.temperature, in: 0...100, "sampling temperature (0 = greedy)", source: "Dream eval_instruct/eval.sh"),
-        .number("top_p", \.topP, in: 0...1, "nucleus cut (1 = off)", source: "Dream eval_instruct/eval.sh"),
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "sampling temperature (0 = greedy)", source: "Dream eval_instruct/eval.sh"),
+        .number("top_p", \.topP, in: 0...1, step: 0.05, "nucleus cut (1 = off)", source: "Dream eval_instruct/eval.sh"),
         .integer("top_k", \.topK, in: 0...1_000_000, "top-k cut (0 = off)", source: "Dream diffusion_generate"),
-        .number("alg_temp", \.algorithmTemperature, in: 0...100, "position-sampling temperature (0 = top-k by score)",
+        .number("alg_temp", \.algorithmTemperature, in: 0...100, step: 0.1, "position-sampling temperature (0 = top-k by score)",
                 source: "Dream README example"),
-        .number("eps", \.eps, in: 0...0.999, "time grid end", source: "Dream diffusion_generate"),
+        .number("eps", \.eps, in: 0...0.999, step: 0.001, "time grid end", source: "Dream diffusion_generate"),
     ]}
 
     public var config: Config
@@ -54,6 +54,14 @@ public final class Dream: ConfigurableDecoder {
 
     public func start(canvas: Canvas, descriptor: ModelDescriptor) throws(DecoderError) {
         stepIndex = 0
+    }
+
+    /// The time grid may change length mid-decode, but not to a length already reached.
+    public func liveProblem(_ updated: Config, key: String, canvas: Canvas) -> String? {
+        guard key == "steps" else { return nil }
+        let steps = updated.steps > 0 ? updated.steps : canvas.answerRange.count
+        guard steps <= stepIndex else { return nil }
+        return "steps \(updated.steps) is no more than the \(stepIndex) steps already taken; at least \(stepIndex + 1)"
     }
 
     public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {

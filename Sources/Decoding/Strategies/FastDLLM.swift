@@ -29,33 +29,29 @@ public final class FastDLLM: ConfigurableDecoder {
         public init() {}
     }
 
-    /// A step's per-position predictions: the candidate token and its confidence (§1.2 or §1.4).
-    struct Scores {
-        var tokens: [Int: Int] = [:]
-        var confidences: [Int: Double] = [:]
-    }
-
     public static let decoderID = "fast-dllm"
     public static let summary = "Fast-dLLM: block-wise KV cache (prefix or dual) and confidence-aware parallel commits (arXiv 2505.22618)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.blockLength, in: 1...100_000, "semi-autoregressive block size",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .nextBlock, "semi-autoregressive block size",
                  source: "Fast-dLLM llada/eval_gsm8k.sh; paper §4.1"),
         .choice("rule", \.rule, "threshold: c ≥ τ plus the top-1; factor: longest prefix with (n+1)(1−c_n) < f",
                 source: "Fast-dLLM generate.py get_transfer_index / get_transfer_index_dynamic"),
-        .number("threshold", \.threshold, in: 0...1, "τ of the threshold rule", source: "Fast-dLLM eval scripts; paper §4.1"),
-        .number("factor", \.factor, in: 0...100, "f of the factor rule", source: "Fast-dLLM generate.py (FD-new)"),
-        .choice("cache", \.cache, "KV cache: none, prefix (PrefixCache) or dual (DualCache)", source: "Fast-dLLM paper §3.2, eval scripts"),
-        .number("temperature", \.temperature, in: 0...100, "sampling temperature (0 = greedy)", source: "Fast-dLLM eval scripts"),
+        .number("threshold", \.threshold, in: 0...1, step: 0.05, "τ of the threshold rule", source: "Fast-dLLM eval scripts; paper §4.1"),
+        .number("factor", \.factor, in: 0...100, step: 0.1, "f of the factor rule", source: "Fast-dLLM generate.py (FD-new)"),
+        .choice("cache", \.cache, "KV cache: none, prefix (PrefixCache) or dual (DualCache); a switch rebuilds at the next forward", source: "Fast-dLLM paper §3.2, eval scripts"),
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "sampling temperature (0 = greedy)", source: "Fast-dLLM eval scripts"),
     ]}
 
     public var config: Config
     /// R² (decoders.md §6.3) runs its extra rules after the base commit, on the same logits.
     var afterBaseCommit: ((_ logits: Logits, _ canvas: Canvas, _ span: Range<Int>, _ candidates: [Int],
-                           _ scores: Scores, _ base: [Commit], _ rng: inout SplitMix64) -> [Event])?
+                           _ predictions: CandidatePredictions, _ base: [Commit], _ rng: inout SplitMix64) -> [Event])?
 
     private var cursor = BlockCursor(answer: 0..<0)
     private var family = ModelDescriptor.Family.llada
+    /// The mode the engine's cache was last built or used for (`none` after an uncached forward).
+    private var cacheBuiltFor = BlockCacheMode.none
 
     public init(config: Config = Config()) { self.config = config }
 
@@ -63,6 +59,7 @@ public final class FastDLLM: ConfigurableDecoder {
         try BlockLayout.requireDivisible(answerLength: canvas.answerRange.count, blockLength: config.blockLength)
         cursor = BlockCursor(answer: canvas.answerRange)
         family = descriptor.family
+        cacheBuiltFor = .none
     }
 
     public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
@@ -72,27 +69,31 @@ public final class FastDLLM: ConfigurableDecoder {
         if atBlockStart { events.append(cursor.open(length: config.blockLength)) }
         let span = cursor.span
         let candidates = maskedPositions(canvas, in: span)
+        // A live cache switch (prefix → dual, none → prefix, ...) rebuilds what the new mode needs now.
+        let rebuild = !atBlockStart && config.cache != .none && config.cache != cacheBuiltFor
         let (logits, forwardEvents) = try blockCachedForward(predictor, canvas: canvas, span: span, mode: config.cache,
-                                                             atBlockStart: atBlockStart, firstBlock: cursor.index == 0,
-                                                             logitPositions: candidates)
+                                                             atBlockStart: atBlockStart || rebuild, firstBlock: cursor.index == 0,
+                                                             logitPositions: candidates,
+                                                             refreshReason: rebuild ? "cache-mode" : nil)
+        cacheBuiltFor = config.cache
         events += forwardEvents
         events.append(logits.predictions(candidates))
 
-        let scores = score(candidates, logits: logits, rng: &rng)
+        // Candidate token and confidence per masked position: LLaDA style (§1.2) or Dream style (§1.4).
+        let predictions = predictCandidates(candidates, logits: logits, style: .of(family, temperature: config.temperature),
+                                            rng: &rng)
         var commits: [Commit]
         if family == .dream && atBlockStart {
-            commits = candidates.first == span.lowerBound
-                ? [commit(span.lowerBound, scores, .blockStartFirstToken)] : []
+            commits = candidates.first == span.lowerBound ? [predictions[span.lowerBound].commit(.blockStartFirstToken)] : []
         } else {
-            let scored = candidates.map { Scored(position: $0, score: scores.confidences[$0]!) }
-            let chosen = config.rule == .threshold ? thresholdRule(scored, threshold: config.threshold)
-                                                   : factorRule(scored, factor: config.factor)
-            commits = chosen.map { commit($0.0.position, scores, $0.1) }
+            let chosen = config.rule == .threshold ? thresholdRule(predictions.byConfidence, threshold: config.threshold)
+                                                   : factorRule(predictions.byConfidence, factor: config.factor)
+            commits = chosen.map { predictions[$0.0.position].commit($0.1) }
         }
         events.append(.commit(commits))
         var committed = commits.count
         if let afterBaseCommit {
-            let extra = afterBaseCommit(logits, canvas, span, candidates, scores, commits, &rng)
+            let extra = afterBaseCommit(logits, canvas, span, candidates, predictions, commits, &rng)
             events += extra
             committed += extra.reduce(0) { if case .commit(let c) = $1 { $0 + c.count } else { $0 } }
         }
@@ -100,31 +101,5 @@ public final class FastDLLM: ConfigurableDecoder {
             events.append(cursor.close())
         }
         return events
-    }
-
-    // MARK: - Private
-
-    /// Candidate token and confidence per masked position: LLaDA style (§1.2) or Dream style (§1.4).
-    private func score(_ candidates: [Int], logits: Logits, rng: inout SplitMix64) -> Scores {
-        var scores = Scores()
-        let vocabulary = logits.vocabularySize
-        for p in candidates {
-            logits.withRow(p) { row in
-                if family == .dream {
-                    let draw = dreamDraw(row, count: vocabulary, sampling: DreamSampling(temperature: config.temperature), rng: &rng)
-                    scores.tokens[p] = draw.token
-                    scores.confidences[p] = draw.probability
-                } else {
-                    let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
-                    scores.tokens[p] = token
-                    scores.confidences[p] = lladaConfidence(row, count: vocabulary, token: token)
-                }
-            }
-        }
-        return scores
-    }
-
-    private func commit(_ position: Int, _ scores: Scores, _ reason: CommitReason) -> Commit {
-        Commit(position: position, token: scores.tokens[position]!, confidence: scores.confidences[position]!, reason: reason)
     }
 }

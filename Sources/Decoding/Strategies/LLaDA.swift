@@ -35,13 +35,14 @@ public final class LLaDA: ConfigurableDecoder {
     public static let summary = "LLaDA baseline: fixed per-block schedule, low-confidence or random remasking (arXiv 2502.09992)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("steps", \.steps, in: 1...100_000, "total forward passes (a multiple of the number of blocks)",
+        .integer("steps", \.steps, in: 1...100_000, stepOnCanvas: LLaDA.blockCount, when: .nextBlock,
+                 "total forward passes (a multiple of the number of blocks)",
                  source: "LLaDA generate.py signature"),
-        .integer("block_length", \.blockLength, in: 1...100_000, "semi-autoregressive block size",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .nextBlock, "semi-autoregressive block size",
                  source: "LLaDA generate.py main(), chat.py"),
-        .number("temperature", \.temperature, in: 0...100, "Gumbel-max sampling temperature (0 = greedy)",
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "Gumbel-max sampling temperature (0 = greedy)",
                 source: "LLaDA generate.py signature"),
-        .number("cfg_scale", \.cfgScale, in: 0...100, "classifier-free guidance scale (0 = off; > 0 doubles the forwards)",
+        .number("cfg_scale", \.cfgScale, in: 0...100, step: 0.5, "classifier-free guidance scale (0 = off; > 0 doubles the forwards)",
                 source: "LLaDA generate.py signature"),
         .choice("remasking", \.remasking, "which masked positions a step commits", source: "LLaDA generate.py signature"),
         .flag("logits_eos_inf", \.logitsEosInf, "never predict end-of-text", source: "LLaDA generate.py; EVAL.md (HumanEval)"),
@@ -85,8 +86,11 @@ public final class LLaDA: ConfigurableDecoder {
             // to block_length or steps take effect here.
             if cursor.isFinished { return nil }
             events.append(cursor.open(length: config.blockLength))
-            let blocks = (canvas.answerRange.count + config.blockLength - 1) / config.blockLength
-            schedule = transferCounts(masked: maskedPositions(canvas, in: cursor.span).count, steps: max(1, config.steps / blocks))
+            // The budget left is shared by the blocks left, so a live change of steps or
+            // block_length keeps the total at `steps` (without one this is steps / num_blocks).
+            let blocksLeft = Self.blocksLeft(after: cursor.span.lowerBound, in: canvas.answerRange, blockLength: config.blockLength)
+            schedule = transferCounts(masked: maskedPositions(canvas, in: cursor.span).count,
+                                      steps: max(1, (config.steps - stepsTaken) / blocksLeft))
         }
         let span = cursor.span
         let candidates = maskedPositions(canvas, in: span)
@@ -115,6 +119,36 @@ public final class LLaDA: ConfigurableDecoder {
             schedule = []
         }
         return events
+    }
+
+    /// Blocks of `blockLength` on an answer of `answer` positions (the nudge step of `steps`).
+    static func blockCount(_ config: Config, _ answer: Int) -> Int {
+        max(1, (answer + config.blockLength - 1) / max(1, config.blockLength))
+    }
+
+    /// Blocks from `position` to the answer end, the block at `position` included.
+    static func blocksLeft(after position: Int, in answer: Range<Int>, blockLength: Int) -> Int {
+        max(1, (answer.upperBound - position + blockLength - 1) / max(1, blockLength))
+    }
+
+    /// steps must stay a multiple of the number of blocks (as `start` requires) and leave at least
+    /// one step for every block still to open; both take effect when the next block opens.
+    public func liveProblem(_ updated: Config, key: String, canvas: Canvas) -> String? {
+        guard key == "steps" || key == "block_length" else { return nil }
+        let blocks = Self.blockCount(updated, canvas.answerRange.count)
+        if updated.steps % blocks != 0 {
+            return "steps \(updated.steps) is not a multiple of the number of blocks \(blocks); valid steps: multiples of \(blocks)"
+        }
+        // Steps already taken plus those the open block will still take, then one per block left.
+        let committed = stepsTaken + (schedule.isEmpty ? 0 : schedule.count - stepInBlock)
+        let next = cursor.span.upperBound  // where the next block opens
+        let later = next >= canvas.answerRange.upperBound ? 0
+            : Self.blocksLeft(after: next, in: canvas.answerRange, blockLength: updated.blockLength)
+        if updated.steps - committed < later {
+            return "steps \(updated.steps) leaves \(max(0, updated.steps - committed)) for \(later) blocks still to decode "
+                + "(\(committed) taken or scheduled); at least \(committed + later)"
+        }
+        return nil
     }
 
     // MARK: - Private
@@ -149,21 +183,12 @@ public final class LLaDA: ConfigurableDecoder {
             if config.temperature == 0 { confidenceExcluded.append(eos) }
             if let eot { confidenceExcluded.append(eot) }
         }
-        let vocabulary = logits.vocabularySize
-        var tokens: [Int: Int] = [:], confidences: [Int: Double] = [:]
-        for p in candidates {
-            logits.withRow(p) { row in
-                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng,
-                                         excluding: sampleExcluded)
-                tokens[p] = token
-                confidences[p] = lladaConfidence(row, count: vocabulary, token: token, excluding: confidenceExcluded)
-            }
-        }
+        let predictions = predictCandidates(candidates, logits: logits,
+                                            style: .llada(temperature: config.temperature, sampleExcluded: sampleExcluded,
+                                                          confidenceExcluded: confidenceExcluded),
+                                            rng: &rng)
         let random = config.remasking == .random
-        let scored = candidates.map { Scored(position: $0, score: random ? rng.nextUnitDouble() : confidences[$0]!) }
-        return topPositions(scored, count: k).map {
-            Commit(position: $0.position, token: tokens[$0.position]!, confidence: confidences[$0.position]!,
-                   reason: random ? .random : .scheduleTopK)
-        }
+        let scored = random ? candidates.map { Scored(position: $0, score: rng.nextUnitDouble()) } : predictions.byConfidence
+        return topPositions(scored, count: k).map { predictions[$0.position].commit(random ? .random : .scheduleTopK) }
     }
 }

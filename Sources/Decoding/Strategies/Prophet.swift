@@ -28,15 +28,16 @@ public final class Prophet: ConfigurableDecoder {
     public static let summary = "Prophet: LLaDA decoding that commits everything once the answer-region logit gap is large (arXiv 2508.19982)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("steps", \.base.steps, in: 1...100_000, "total forward passes of the LLaDA base", source: "LLaDA generate.py"),
-        .integer("block_length", \.base.blockLength, in: 1...100_000, "semi-AR block size", source: "Prophet setting (block 32)"),
-        .number("temperature", \.base.temperature, in: 0...100, "Gumbel temperature", source: "LLaDA generate.py"),
+        .integer("steps", \.base.steps, in: 1...100_000, stepOnCanvas: { LLaDA.blockCount($0.base, $1) }, when: .nextBlock,
+                 "total forward passes of the LLaDA base", source: "LLaDA generate.py"),
+        .length("block_length", \.base.blockLength, in: 1...100_000, when: .nextBlock, "semi-AR block size", source: "Prophet setting (block 32)"),
+        .number("temperature", \.base.temperature, in: 0...100, step: 0.1, "Gumbel temperature", source: "LLaDA generate.py"),
         .choice("remasking", \.base.remasking, "base remasking", source: "LLaDA generate.py"),
         .integer("answer_start", \.answerStart, in: 0...100_000, "answer region start, relative to the answer", source: "Prophet code (caller-supplied)"),
         .integer("region_length", \.regionLength, in: 1...100_000, "answer region length", source: "Prophet code (5)"),
-        .number("threshold_early", \.thresholdEarly, in: 0...1_000, "gap threshold while progress < 0.33", source: "Prophet code"),
-        .number("threshold_middle", \.thresholdMiddle, in: 0...1_000, "gap threshold while progress < 0.67", source: "Prophet code"),
-        .number("threshold_late", \.thresholdLate, in: 0...1_000, "gap threshold afterwards", source: "Prophet code"),
+        .number("threshold_early", \.thresholdEarly, in: 0...1_000, step: 0.5, "gap threshold while progress < 0.33", source: "Prophet code"),
+        .number("threshold_middle", \.thresholdMiddle, in: 0...1_000, step: 0.5, "gap threshold while progress < 0.67", source: "Prophet code"),
+        .number("threshold_late", \.thresholdLate, in: 0...1_000, step: 0.5, "gap threshold afterwards", source: "Prophet code"),
     ]}
 
     public var config: Config { didSet { base.config = config.base } }
@@ -53,6 +54,10 @@ public final class Prophet: ConfigurableDecoder {
         try base.start(canvas: canvas, descriptor: descriptor)
     }
 
+    public func liveProblem(_ updated: Config, key: String, canvas: Canvas) -> String? {
+        base.liveProblem(updated.base, key: key, canvas: canvas)
+    }
+
     public func step(canvas: Canvas, predictor: any MaskPredictor, rng: inout SplitMix64) throws -> [Event]? {
         try base.step(canvas: canvas, predictor: predictor, rng: &rng)
     }
@@ -64,7 +69,9 @@ public final class Prophet: ConfigurableDecoder {
         let region = lower..<min(lower + config.regionLength, answer.upperBound)
         let vocabulary = logits.vocabularySize
         let gap = region.reduce(0.0) { sum, p in sum + logits.withRow(p) { logitGap($0, count: vocabulary) } } / Double(region.count)
-        let progress = Double(stepIndex) / Double(config.base.steps)
+        // The reference increments `global_step` before `should_early_exit`, so the first step has
+        // progress 1/T (decoders.md §7).
+        let progress = Double(stepIndex + 1) / Double(config.base.steps)
         let threshold = progress < 0.33 ? config.thresholdEarly : progress < 0.67 ? config.thresholdMiddle : config.thresholdLate
         let gauge = Event.gauge(Gauge(name: "answer-gap", value: gap, threshold: threshold, positions: Array(region)))
         guard gap >= threshold else { return ([gauge], false) }

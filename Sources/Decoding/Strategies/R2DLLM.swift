@@ -46,13 +46,13 @@ public final class R2DLLM: ConfigurableDecoder {
     public static let summary = "R²-dLLM: window-cluster, token-cluster and temporal-stable commits on Fast-dLLM DualCache (arXiv 2604.18995)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.base.blockLength, in: 1...100_000, "block size", source: "R2-dLLM llada/eval_gsm8k.sh"),
-        .number("threshold", \.base.threshold, in: 0...1, "base Fast-dLLM threshold τ", source: "R2-dLLM llada/eval_gsm8k.sh"),
-        .choice("cache", \.base.cache, "KV cache of the Fast-dLLM base", source: "R2-dLLM eval scripts (dual_cache=True)"),
-        .number("temperature", \.base.temperature, in: 0...100, "sampling temperature", source: "R2-dLLM harness (forced 0)"),
+        .length("block_length", \.base.blockLength, in: 1...100_000, when: .nextBlock, "block size", source: "R2-dLLM llada/eval_gsm8k.sh"),
+        .number("threshold", \.base.threshold, in: 0...1, step: 0.05, "base Fast-dLLM threshold τ", source: "R2-dLLM llada/eval_gsm8k.sh"),
+        .choice("cache", \.base.cache, "KV cache of the Fast-dLLM base (a switch rebuilds at the next forward)", source: "R2-dLLM eval scripts (dual_cache=True)"),
+        .number("temperature", \.base.temperature, in: 0...100, step: 0.1, "sampling temperature", source: "R2-dLLM harness (forced 0)"),
         .integer("confidence_cluster_size", \.windowSize, in: 0...1_000, "w: window length (0 = spatial rules off)",
                  source: "R2-dLLM eval scripts"),
-        .number("spatial_threshold", \.spatialThreshold, in: 0...1, "θs: window mean ≥ θs; token-cluster max > θs",
+        .number("spatial_threshold", \.spatialThreshold, in: 0...1, step: 0.05, "θs: window mean ≥ θs; token-cluster max > θs",
                 source: "R2-dLLM eval scripts"),
         .integer("confidence_cluster_unmasked", \.windowUnmasked, in: 0...1_000, "u: most unmasked tokens in a window",
                  source: "R2-dLLM eval scripts"),
@@ -60,7 +60,7 @@ public final class R2DLLM: ConfigurableDecoder {
         .integer("token_cluster_size", \.tokenClusterSize, in: 2...1_000, "shortest duplicate run", source: "R2-dLLM dream eval scripts"),
         .integer("temporal_steps", \.temporalSteps, in: 0...1_000, "n: forwards a top-1 must stay the same (0 = off)",
                  source: "R2-dLLM eval scripts"),
-        .number("temporal_threshold", \.temporalThreshold, in: 0...1, "θt: confidence needed to finalize", source: "R2-dLLM eval scripts"),
+        .number("temporal_threshold", \.temporalThreshold, in: 0...1, step: 0.05, "θt: confidence needed to finalize", source: "R2-dLLM eval scripts"),
         .choice("temporal_eval", \.temporalEval, "streak aggregate", source: "R2-dLLM eval scripts"),
     ]}
 
@@ -88,7 +88,7 @@ public final class R2DLLM: ConfigurableDecoder {
     // MARK: - The three rules (§6.3 steps 2–4)
 
     private func applyRules(_ logits: Logits, _ canvas: Canvas, _ span: Range<Int>, _ candidates: [Int],
-                            _ scores: FastDLLM.Scores, _ baseCommits: [Commit], _ rng: inout SplitMix64) -> [Event] {
+                            _ predictions: CandidatePredictions, _ baseCommits: [Commit], _ rng: inout SplitMix64) -> [Event] {
         var open = Set(candidates)
         for c in baseCommits { open.remove(c.position) }
         var events: [Event] = []
@@ -100,11 +100,10 @@ public final class R2DLLM: ConfigurableDecoder {
             for a in span.lowerBound...(span.upperBound - w) {
                 let inWindow = (a..<a + w).filter { open.contains($0) }
                 guard !inWindow.isEmpty, w - inWindow.count <= config.windowUnmasked else { continue }
-                let mean = inWindow.reduce(0) { $0 + scores.confidences[$1]! } / Double(inWindow.count)
+                let mean = inWindow.reduce(0) { $0 + predictions[$1].confidence } / Double(inWindow.count)
                 if mean >= config.spatialThreshold { marked.formUnion(inWindow) }
             }
-            let commits = marked.sorted().map { Commit(position: $0, token: scores.tokens[$0]!, confidence: scores.confidences[$0]!,
-                                                       reason: .windowCluster) }
+            let commits = marked.sorted().map { predictions[$0].commit(.windowCluster) }
             commits.forEach { open.remove($0.position) }
             if !commits.isEmpty { events.append(.commit(commits)) }
         }
@@ -131,7 +130,7 @@ public final class R2DLLM: ConfigurableDecoder {
                 let chosen: Int
                 switch config.tokenCluster {
                 case .confidence: chosen = rankDescending(run.map { Scored(position: $0, score: topOne($0).probability) })[0].position
-                case .mid: chosen = run[(run.count - 1) / 2]
+                case .mid: chosen = run[run.count / 2]  // offset run_length // 2: a run of 2 commits its second (§6.3)
                 default: chosen = run[Int(rng.next() % UInt64(run.count))]
                 }
                 commits.append(Commit(position: chosen, token: topOne(chosen).token, confidence: topOne(chosen).probability,

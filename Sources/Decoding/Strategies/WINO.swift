@@ -33,16 +33,16 @@ public final class WINO: ConfigurableDecoder {
     public static let summary = "WINO: wide-in drafting, narrow-out verification through a shadow block, revokable commits (arXiv 2507.18578)"
     public static var defaultConfig: Config { Config() }
     public static var parameterTable: [Parameter<Config>] {[
-        .integer("block_length", \.blockLength, in: 1...100_000, "block size", source: "WINO LLaDA/configs/*.yaml"),
-        .number("threshold", \.threshold, in: 0...1, "τ1: draft when confidence > τ1", source: "WINO decoding.py signature; gsm8k.yaml"),
-        .number("threshold_back", \.thresholdBack, in: 0...1, "τ2: re-mask a draft whose shadow probability < τ2",
+        .length("block_length", \.blockLength, in: 1...100_000, when: .nextBlock, "block size", source: "WINO LLaDA/configs/*.yaml"),
+        .number("threshold", \.threshold, in: 0...1, step: 0.05, "τ1: draft when confidence > τ1", source: "WINO decoding.py signature; gsm8k.yaml"),
+        .number("threshold_back", \.thresholdBack, in: 0...1, step: 0.05, "τ2: re-mask a draft whose shadow probability < τ2",
                 source: "WINO LLaDA/configs/*.yaml"),
-        .number("temperature", \.temperature, in: 0...100, "Gumbel temperature (0 = greedy)", source: "WINO configs"),
-        .number("draft_cap_fraction", \.draftCapFraction, in: 0...1, "draft cap: this fraction of the block's masks",
+        .number("temperature", \.temperature, in: 0...100, step: 0.1, "Gumbel temperature (0 = greedy)", source: "WINO configs"),
+        .number("draft_cap_fraction", \.draftCapFraction, in: 0...1, step: 0.05, "draft cap: this fraction of the block's masks",
                 source: "WINO decoding.py (hard-coded 0.7)"),
         .integer("draft_cap_min", \.draftCapMin, in: 1...100_000, "draft cap lower bound", source: "WINO decoding.py (hard-coded 5)"),
         .integer("draft_cap_max", \.draftCapMax, in: 1...100_000, "draft cap upper bound", source: "WINO decoding.py (hard-coded 20)"),
-        .integer("initial_last_accept", \.initialLastAccept, in: 1...100_000, "last_accept at each block start",
+        .integer("initial_last_accept", \.initialLastAccept, in: 1...100_000, when: .nextBlock, "last_accept at each block start",
                  source: "WINO decoding.py (hard-coded 30)"),
     ]}
 
@@ -87,18 +87,14 @@ public final class WINO: ConfigurableDecoder {
                                                           cache: .none, logitRows: rows))
         try checkRows(result, expected: rows.count, vocabulary: predictor.descriptor.vocabularySize)
         events.append(.forward(Forward(mode: .full, window: PositionRange(0, length), milliseconds: result.seconds * 1000)))
-        let vocabulary = result.vocabularySize
-        events.append(.predict(masked.map { p in result.withRow(p - span.lowerBound) { ghostPrediction($0, count: vocabulary, position: p) } }))
+        // Rows by canvas index: the block's real positions, then shadow slot j at index L + j.
+        let logits = Logits(result: result, positions: rows)
+        let vocabulary = logits.vocabularySize
+        events.append(logits.predictions(masked))
 
         // Drafts: x0 by Gumbel-max, q = softmax(ℓ)[x0] in float64, c > τ1, capped, ≥ 1.
-        var drafts: [Scored] = [], draftTokens: [Int: Int] = [:]
-        for p in masked {
-            result.withRow(p - span.lowerBound) { row in
-                let token = gumbelArgmax(row, count: vocabulary, temperature: config.temperature, rng: &rng)
-                draftTokens[p] = token
-                drafts.append(Scored(position: p, score: lladaConfidence(row, count: vocabulary, token: token)))
-            }
-        }
+        let predictions = predictCandidates(masked, logits: logits, style: .llada(temperature: config.temperature), rng: &rng)
+        let drafts = predictions.byConfidence
         var selected = rankDescending(drafts.filter { $0.score > config.threshold })
         var reason = CommitReason.threshold
         if selected.count > cap { selected = Array(selected.prefix(cap)) }
@@ -109,8 +105,8 @@ public final class WINO: ConfigurableDecoder {
 
         // Verification of earlier drafts: the shadow's probability of the token now at s+j.
         let verified = decided.sorted().map { p -> Scored in
-            let slot = span.count + (p - span.lowerBound)
-            let score = result.withRow(slot) { lladaConfidence($0, count: vocabulary, token: canvas.cells[p].token) }
+            let slot = shadowStart + (p - span.lowerBound)
+            let score = logits.withRow(slot) { lladaConfidence($0, count: vocabulary, token: canvas.cells[p].token) }
             return Scored(position: p, score: score)
         }
         events.append(.verify(verified.map { Verification(position: $0.position, score: $0.score, passed: $0.score >= config.thresholdBack) }))
@@ -122,8 +118,7 @@ public final class WINO: ConfigurableDecoder {
                     .prefix(max(0, lastAccept - 1)))
             }
         }
-        events.append(.draft(selected.map { Commit(position: $0.position, token: draftTokens[$0.position]!,
-                                                   confidence: $0.score, reason: reason) }))
+        events.append(.draft(selected.map { predictions[$0.position].commit(reason) }))
         events.append(.remask(revoked.sorted { $0.position < $1.position }.map {
             Remask(position: $0.position, oldToken: canvas.cells[$0.position].token, score: $0.score)
         }))
