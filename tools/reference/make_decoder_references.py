@@ -31,7 +31,7 @@ from decoders.models import check_golden, write_models  # noqa: E402
 from decoders.rules import MaskWritten, Trace  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "Fixtures")
-MIN_CASES = 16
+MIN_CASES = 24
 
 
 def model_path(name):
