@@ -25,12 +25,18 @@ public struct DecodeOutcome: Codable, Sendable, Equatable {
     /// Useful tokens: up to the first stop token, padding dropped (decoders.md §1.1).
     public var usefulTokens: Int
     public var seconds: Double
+    /// The decode's AR-ness and answer emergence (fraction of steps), docs/analysis.md; nil where
+    /// undefined (a constant decode order, an incomplete answer).
+    public var arness: Double?
+    public var emergence: Double?
 
-    public init(answer: String, nfe: Int, usefulTokens: Int, seconds: Double) {
+    public init(answer: String, nfe: Int, usefulTokens: Int, seconds: Double, arness: Double? = nil, emergence: Double? = nil) {
         self.answer = answer
         self.nfe = nfe
         self.usefulTokens = usefulTokens
         self.seconds = seconds
+        self.arness = arness
+        self.emergence = emergence
     }
 }
 
@@ -55,6 +61,9 @@ public struct SettingSummary: Codable, Sendable, Equatable {
     /// Total useful tokens / total decode seconds.
     public var tokensPerSecond: Double
     public var wallSeconds: Double
+    /// Means over the items where each is defined (nil when none is).
+    public var meanARness: Double?
+    public var meanEmergence: Double?
 
     public init(setting: BenchSetting, results: [ItemResult]) {
         self.setting = setting
@@ -68,7 +77,13 @@ public struct SettingSummary: Codable, Sendable, Equatable {
         meanNFE = results.isEmpty ? 0 : Double(nfe) / Double(results.count)
         tokensPerForward = nfe > 0 ? Double(tokens) / Double(nfe) : 0
         tokensPerSecond = wallSeconds > 0 ? Double(tokens) / wallSeconds : 0
+        meanARness = mean(results.compactMap(\.outcome.arness))
+        meanEmergence = mean(results.compactMap(\.outcome.emergence))
     }
+}
+
+private func mean(_ values: [Double]) -> Double? {
+    values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
 }
 
 /// Everything a bench run measured; written as JSON for papers and plots.
@@ -110,27 +125,30 @@ public struct BenchReport: Codable, Sendable {
 
     /// The table printed after a run.
     public func table() -> String {
-        let header = ["setting", "acc %", "NFE", "TPF", "tok/s", "wall s", "AUP"]
+        let header = ["setting", "acc %", "NFE", "TPF", "tok/s", "wall s", "AUP", "AR-ness", "emerge"]
         var rows: [[String]] = []
         var shownAUP = Set<String>()
         for s in summaries {
             let aupText = shownAUP.insert(s.setting.decoder).inserted ? String(format: "%.1f", aup[s.setting.decoder] ?? 0) : ""
             rows.append([s.label, String(format: "%.1f", s.accuracy), String(format: "%.1f", s.meanNFE),
                          String(format: "%.2f", s.tokensPerForward), String(format: "%.1f", s.tokensPerSecond),
-                         String(format: "%.1f", s.wallSeconds), aupText])
+                         String(format: "%.1f", s.wallSeconds), aupText,
+                         s.meanARness.map { String(format: "%.2f", $0) } ?? "-", s.meanEmergence.map { String(format: "%.2f", $0) } ?? "-"])
         }
         return TextTable.render(header: header, rows: rows)
     }
 
     /// One CSV line per setting.
     public func csv() -> String {
-        var lines = ["decoder,setting,items,correct,accuracy,mean_nfe,tpf,tokens_per_second,wall_seconds,aup"]
+        var lines = ["decoder,setting,items,correct,accuracy,mean_nfe,tpf,tokens_per_second,wall_seconds,aup,arness,emergence"]
         for s in summaries {
             let label = s.label.contains(",") ? "\"\(s.label)\"" : s.label
             lines.append([s.setting.decoder, label, "\(s.items)", "\(s.correct)", String(format: "%.4f", s.accuracy),
                           String(format: "%.4f", s.meanNFE), String(format: "%.4f", s.tokensPerForward),
                           String(format: "%.4f", s.tokensPerSecond), String(format: "%.4f", s.wallSeconds),
-                          String(format: "%.4f", aup[s.setting.decoder] ?? 0)].joined(separator: ","))
+                          String(format: "%.4f", aup[s.setting.decoder] ?? 0),
+                          s.meanARness.map { String(format: "%.4f", $0) } ?? "", s.meanEmergence.map { String(format: "%.4f", $0) } ?? ""]
+                .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -165,7 +183,8 @@ extension BenchReport {
 
         Model `\(model)`, suite `\(suite)`, \(itemsPerSetting) items per setting, seed \(seed), \(machine)\(complete ? "" : " (interrupted: partial)").
         Accuracy in percent; NFE = mean forward passes per item; TPF = useful tokens per forward; AUP over each
-        decoder's settings with y_max = \(String(format: "%.1f", yMax)).
+        decoder's settings with y_max = \(String(format: "%.1f", yMax)); AR-ness (1 = left to right) and emergence (the
+        fraction of steps after which the answer no longer changes its top-1 predictions) are means over items, docs/analysis.md.
 
         ```
         \(table())

@@ -16,6 +16,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Where to write the asciicast recording.")
     var cast: String?
 
+    @Option(help: "Where to write a self-contained HTML player (plays in any browser, no network).")
+    var html: String?
+
     @Option(help: "Where to write an SVG still of one step.")
     var svg: String?
 
@@ -52,7 +55,9 @@ struct ExportCommand: ParsableCommand {
                 throw ValidationError("--theme: \(error)")
             }
         }
-        guard cast != nil || svg != nil else { throw ValidationError("nothing to export: give --cast OUT.cast and/or --svg OUT.svg") }
+        guard cast != nil || svg != nil || html != nil else {
+            throw ValidationError("nothing to export: give --cast OUT.cast, --html OUT.html and/or --svg OUT.svg")
+        }
         if let step { try OptionRange.check(step, 0...Int(Int32.max), "--step") }
         guard CastExport.Version(rawValue: castVersion) != nil else {
             throw ValidationError("--cast-version must be 2 or 3 (got \(castVersion))")
@@ -90,6 +95,11 @@ struct ExportCommand: ParsableCommand {
             let text = try CastExport.cast(lanes: lanes, label: label, theme: parsed.theme, options: options)
             do { try OutputFile.write(Data(text.utf8), to: cast) } catch { throw PlaygroundLauncher.fail("\(error)") }
             print("wrote \(cast): asciicast v\(castVersion), \(lanes.map(\.count).max() ?? 0) steps, \(terminal.columns)x\(terminal.rows)")
+        }
+        if let html {
+            let page = try HTMLExport.html(lanes: lanes, label: label, theme: parsed.theme)
+            do { try OutputFile.write(Data(page.utf8), to: html) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            print("wrote \(html): \(lanes.count) lane(s), \(lanes.map(\.count).max() ?? 0) steps")
         }
         if let svg {
             let steps = lanes.map(\.count).max() ?? 0

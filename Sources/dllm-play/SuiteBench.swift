@@ -107,11 +107,22 @@ enum SuiteBench {
             let setup = SessionSetup(promptTokens: prompts[item.id] ?? [], promptText: item.prompt, answerLength: genLength, seed: seed,
                                      detokenize: { tokenizer.decode($0, skipSpecialTokens: true) })
             let start = DispatchTime.now().uptimeNanoseconds
-            let (end, _) = try Session.decode(setting.decoder, settings: arguments(for: setting, genLength: genLength),
-                                              predictor: predictor, setup: setup)
+            let session = try Session(decoder: try DecoderRegistry.make(setting.decoder, settings: arguments(for: setting, genLength: genLength)),
+                                      predictor: predictor, setup: setup)
+            var replay: Replay?
+            session.addConsumer { output in
+                switch output {
+                case .header(let header): replay = Replay(header: header)
+                case .step(let step): replay?.append(step)
+                case .end(let end): replay?.finish(end)
+                }
+            }
+            let end = session.run()
             if end.reason == .error { throw fail("\(setting.label) on \(item.id): \(end.message ?? "decode failed")") }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds)
+            let analysis = replay.map(TrajectoryAnalysis.init)
+            return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds,
+                                 arness: analysis?.arness, emergence: analysis?.emergenceFraction)
         }, progress: { done, total, setting in
             ProgressBar.draw(done: done, total: total, label: setting.label)
         }, isCancelled: { interrupt.isSet })

@@ -31,6 +31,8 @@ struct CommandLineGoldenTests {
         ("bench-decoders-comma", ["bench", "--decoders", ","]),
         ("bench-sweep-unknown-key", ["bench", "--sweep", "nokey=1"]),
         ("unknown-option", ["run", "--prompt", "x", "--bogus"]),
+        ("play-compare-four", ["play", "--compare", "llada,wino,r2,dream"]),
+        ("play-compare-unknown", ["play", "--compare", "llada,nope"]),
         ("export-nothing", ["export", "Tests/Fixtures/tui/demo.jsonl"]),
         ("export-cast-version-4", ["export", "Tests/Fixtures/tui/demo.jsonl", "--cast", "/dev/null", "--cast-version", "4"]),
     ]

@@ -1,0 +1,1 @@
+"""The project's independent reference of every decoder's decision rules (docs/decoders.md)."""
