@@ -63,7 +63,10 @@ SEEDS_trajectory := Tests/Fixtures/tui/demo.jsonl Tests/Fixtures/decoding/*.json
 SEEDS_theme := themes/*.theme
 
 .PHONY: fuzz fuzz-build
+# SwiftPM reuses its cached build plan when only the path dependency (this package) gained a
+# file, and then fails to find the new code: drop the plan so it is made afresh.
 fuzz-build: deps
+	rm -f Fuzz/.build/release.yaml Fuzz/.build/*/release/description.json
 	$(SWIFT) build --package-path Fuzz $(FUZZ_FLAGS)
 
 fuzz: fuzz-build
