@@ -46,3 +46,36 @@ bench-tokenizer: release
 
 clean:
 	rm -rf .build
+
+# Fuzzing (README § Fuzzing): one libFuzzer target per parser of untrusted input, in the separate
+# package Fuzz/, every module built with -sanitize=fuzzer,address. `make fuzz` runs each target
+# for FUZZ_SECONDS on a corpus seeded from the fixtures; crashes land in .build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= safetensors gguf config generation-config tokenizer trajectory theme
+FUZZ_FLAGS := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
+FUZZ_WORK := .build/fuzz
+SEEDS_safetensors := Tests/Fixtures/modeling/llada-tiny-bf16/*.safetensors Tests/Fixtures/modeling/dream-tiny/model.safetensors
+SEEDS_gguf := Tests/Fixtures/gguf/*.gguf
+SEEDS_config := Tests/Fixtures/modeling/*/config.json
+SEEDS_generation-config := Tests/Fixtures/modeling/dream-tiny/generation_config.json
+SEEDS_tokenizer := Tests/Fixtures/modeling/*/tokenizer.json Tests/Fixtures/tokenization/*.tokenizer.json Tests/Fixtures/tui/tiny-tokenizer.json
+SEEDS_trajectory := Tests/Fixtures/tui/demo.jsonl Tests/Fixtures/decoding/*.jsonl
+SEEDS_theme := themes/*.theme
+
+.PHONY: fuzz fuzz-build
+fuzz-build: deps
+	$(SWIFT) build --package-path Fuzz $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@set -e; for target in $(FUZZ_TARGETS); do \
+	  corpus=$(FUZZ_WORK)/corpus/$$target; mkdir -p $$corpus; \
+	  case $$target in \
+	    safetensors) seeds="$(SEEDS_safetensors)";; gguf) seeds="$(SEEDS_gguf)";; config) seeds="$(SEEDS_config)";; \
+	    generation-config) seeds="$(SEEDS_generation-config)";; tokenizer) seeds="$(SEEDS_tokenizer)";; \
+	    trajectory) seeds="$(SEEDS_trajectory)";; theme) seeds="$(SEEDS_theme)";; \
+	  esac; \
+	  for seed in $$seeds; do cp "$$seed" "$$corpus/seed-$$(echo $$seed | tr / _)"; done; \
+	  echo "== fuzz-$$target for $(FUZZ_SECONDS) s"; \
+	  Fuzz/.build/release/fuzz-$$target $$corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 \
+	    -artifact_prefix=$(FUZZ_WORK)/$$target- -print_final_stats=1; \
+	done

@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "dllm-play", targets: ["DllmPlayCLI"]),
+        // The parsers of untrusted input, for the fuzz targets in Fuzz/ (a separate package).
+        .library(name: "DllmPlayParsers", targets: ["Modeling", "Tokenization", "Recording", "TerminalUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -78,10 +78,60 @@ static inline int dp_take_signal(void) {
     return signal_number;
 }
 
+// While curses owns the screen, standard error goes to an anonymous file: a message written there
+// (the Swift runtime's "Fatal error: ..." before a trap, a library's warning) would land on the
+// alternate screen and vanish with it. Leaving curses mode, normally or from the crash handler,
+// points descriptor 2 back at the terminal and copies what was captured after the restored screen.
+// Only async-signal-safe calls (dup2, lseek, read, write, close) run on the crash path. Like the
+// pending signal above, these two descriptors are process-wide state owned by the one UI session.
+#include <stdio.h>
+#include <unistd.h>
+static int dp_saved_stderr = -1;
+static int dp_captured_stderr = -1;
+static inline void dp_capture_stderr(void) {
+    if (dp_saved_stderr >= 0) return;
+    FILE *file = tmpfile();
+    if (file == NULL) return;
+    int captured = dup(fileno(file));
+    fclose(file);
+    if (captured < 0) return;
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    if (saved < 0 || dup2(captured, STDERR_FILENO) < 0) {
+        if (saved >= 0) close(saved);
+        close(captured);
+        return;
+    }
+    dp_saved_stderr = saved;
+    dp_captured_stderr = captured;
+}
+static void dp_release_stderr(void) {
+    if (dp_saved_stderr < 0) return;
+    dup2(dp_saved_stderr, STDERR_FILENO);
+    close(dp_saved_stderr);
+    dp_saved_stderr = -1;
+    if (lseek(dp_captured_stderr, 0, SEEK_SET) == 0) {
+        char buffer[4096];
+        ssize_t count;
+        while ((count = read(dp_captured_stderr, buffer, sizeof buffer)) > 0) {
+            ssize_t written = 0;
+            while (written < count) {
+                ssize_t n = write(STDERR_FILENO, buffer + written, (size_t)(count - written));
+                if (n <= 0) break;
+                written += n;
+            }
+        }
+    }
+    close(dp_captured_stderr);
+    dp_captured_stderr = -1;
+}
+
 // A crash (a Swift trap is SIGILL or SIGTRAP) must not leave the terminal in curses mode: leave it,
-// then let the signal take its default course. endwin is what ncurses' own handlers call.
+// show what was written to standard error meanwhile, then let the signal take its default course.
+// endwin is what ncurses' own handlers call.
 static void dp_on_crash(int signal_number) {
     endwin();
+    dp_release_stderr();
     signal(signal_number, SIG_DFL);
     raise(signal_number);
 }

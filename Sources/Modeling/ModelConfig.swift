@@ -68,29 +68,60 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             throw ModelError.malformedJSON(path: path, reason: "\(error)")
         }
         let architectures = probe.architectures ?? []
-        let type = probe.modelType?.lowercased()
+        let byType: Family? = switch probe.modelType?.lowercased() {
+        case "llada": .llada
+        case "dream": .dream
+        default: nil
+        }
+        let byArchitecture = Set(architectures.compactMap { name -> Family? in
+            name.hasPrefix("LLaDA") ? .llada : name.hasPrefix("Dream") ? .dream : nil
+        })
+        if let byType, !byArchitecture.isEmpty, byArchitecture != [byType] || byArchitecture.count > 1 {
+            throw ModelError.invalidConfig(path: path, reason: "model_type \"\(probe.modelType ?? "")\" disagrees with architectures "
+                + "\(architectures) (hint: a LLaDA folder says \"llada\" and LLaDAModelLM, a Dream folder \"Dream\" and DreamModel)")
+        }
+        if byType == nil, byArchitecture.count > 1 {
+            throw ModelError.invalidConfig(path: path, reason: "architectures \(architectures) name both families")
+        }
         let config: ModelConfig
-        if type == "llada" || architectures.contains(where: { $0.hasPrefix("LLaDA") }) {
-            config = try decode(LLaDAConfigFile.self, data, path: path).modelConfig
-        } else if type == "dream" || architectures.contains(where: { $0.hasPrefix("Dream") }) {
+        switch byType ?? byArchitecture.first {
+        case .llada:
+            let file = try decode(LLaDAConfigFile.self, data, path: path)
+            try file.validate(path: path)
+            config = file.modelConfig
+        case .dream:
             config = try decode(DreamConfigFile.self, data, path: path).modelConfig
-        } else {
+        case nil:
             throw ModelError.unknownFamily(path: path, modelType: probe.modelType, architectures: architectures)
         }
         try config.validate(path: path)
         return config
     }
 
+    /// Upper bounds on sizes: far beyond any real checkpoint, small enough that no product of two
+    /// of them overflows and no buffer size computed from them is absurd.
+    public static let limits = (width: 1 << 16, layers: 1 << 10, heads: 1 << 10, vocabulary: 1 << 24, sequence: 1 << 20)
+
     func validate(path: String) throws {
         func check(_ ok: Bool, _ reason: String) throws {
             if !ok { throw ModelError.invalidConfig(path: path, reason: reason) }
         }
-        try check(hiddenSize > 0 && layerCount > 0 && headCount > 0 && kvHeadCount > 0 && intermediateSize > 0
-                  && vocabularySize > 0 && maxSequenceLength > 0, "sizes must be positive")
+        let limits = Self.limits
+        for (value, name, limit) in [(hiddenSize, "hidden size", limits.width), (layerCount, "layer count", limits.layers),
+                                     (headCount, "head count", limits.heads), (kvHeadCount, "KV head count", limits.heads),
+                                     (intermediateSize, "MLP size", limits.width * 8), (vocabularySize, "vocabulary size", limits.vocabulary),
+                                     (maxSequenceLength, "max sequence length", limits.sequence)] {
+            try check((1...limit).contains(value), "\(name) \(value) is outside 1...\(limit)")
+        }
         try check(hiddenSize % headCount == 0, "hidden size \(hiddenSize) is not a multiple of \(headCount) heads")
         try check(headCount % kvHeadCount == 0, "\(headCount) heads are not a multiple of \(kvHeadCount) KV heads")
         try check(headDim % 2 == 0, "head dimension \(headDim) must be even for RoPE")
-        try check(ropeTheta > 0 && rmsNormEpsilon >= 0, "rope_theta and rms_norm_eps must be positive")
+        try check(ropeTheta.isFinite && ropeTheta > 1 && ropeTheta <= 1e12, "rope_theta \(ropeTheta) is outside (1, 1e12]")
+        try check(rmsNormEpsilon.isFinite && rmsNormEpsilon > 0 && rmsNormEpsilon <= 0.1,
+                  "rms_norm_eps \(rmsNormEpsilon) is outside (0, 0.1] (typical: 1e-5 or 1e-6)")
+        for (id, name) in [(maskTokenID, "mask_token_id"), (eosTokenID, "eos_token_id"), (padTokenID, "pad_token_id")] {
+            if let id { try check((0..<vocabularySize).contains(id), "\(name) \(id) is outside the vocabulary 0..<\(vocabularySize)") }
+        }
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ data: Data, path: String) throws -> T {
@@ -131,6 +162,14 @@ private struct LLaDAConfigFile: Decodable {
         case ropeTheta = "rope_theta", rmsNormEps = "rms_norm_eps", maxSequenceLength = "max_sequence_length"
         case weightTying = "weight_tying", maskTokenID = "mask_token_id", eosTokenID = "eos_token_id"
         case padTokenID = "pad_token_id"
+    }
+
+    /// `embedding_size` may pad the vocabulary but never shrink it.
+    func validate(path: String) throws {
+        guard vocabSize > 0 else { throw ModelError.invalidConfig(path: path, reason: "vocab_size \(vocabSize) must be positive") }
+        if let embeddingSize, embeddingSize < vocabSize {
+            throw ModelError.invalidConfig(path: path, reason: "embedding_size \(embeddingSize) is smaller than vocab_size \(vocabSize)")
+        }
     }
 
     var modelConfig: ModelConfig {

@@ -86,9 +86,32 @@ public struct SafetensorsFile: Sendable {
             tensors[name] = TensorSlice(name: name, dtype: dtype, shape: shape, bytes: base + dataStart + begin,
                                         byteCount: end - begin, file: file)
         }
+        try Self.checkTiling(tensors.values.map { (name: $0.name, begin: base.distance(to: $0.bytes) - dataStart, end: base.distance(to: $0.bytes) - dataStart + $0.byteCount) },
+                             dataLength: dataLength, path: path)
         self.file = file
         self.tensors = tensors
         self.headerLength = headerLength
+    }
+
+    /// The format requires the tensors to cover the data section exactly: no gap, no overlap,
+    /// nothing after the last one. A header whose length is off by a byte or two still parses as
+    /// JSON, but then every tensor is shifted, and only this check notices.
+    static func checkTiling(_ spans: [(name: String, begin: Int, end: Int)], dataLength: Int, path: String) throws {
+        var covered = 0
+        var previous = "the start of the data section"
+        for span in spans.sorted(by: { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }) {
+            guard span.begin == covered else {
+                let problem = span.begin > covered ? "a gap of \(span.begin - covered) bytes" : "an overlap of \(covered - span.begin) bytes"
+                throw ModelError.malformedHeader(path: path, reason: "tensor \(span.name) starts at data offset \(span.begin), "
+                    + "leaving \(problem) after \(previous) (expected \(covered); is the header length right?)")
+            }
+            covered = span.end
+            previous = "tensor \(span.name)"
+        }
+        guard covered == dataLength else {
+            throw ModelError.malformedHeader(path: path, reason: "the tensors cover \(covered) bytes of a \(dataLength)-byte data section "
+                + "(expected them to cover it exactly; is the header length right?)")
+        }
     }
 
     /// A JSON number that is an exact integer (JSONSerialization yields NSNumber / Int / Double).

@@ -45,9 +45,14 @@ public struct SpecialTokens: Sendable, Equatable {
     /// The first `eos_token_id` of generation_config.json (an integer or a list), if any.
     static func generationEOS(_ url: URL) throws -> Int? {
         guard let data = try? Data(contentsOf: url) else { return nil }
+        return try generationEOS(data: data, path: url.path)
+    }
+
+    /// `generationEOS` on the text of a generation_config.json.
+    public static func generationEOS(data: Data, path: String) throws -> Int? {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw ModelError.malformedJSON(path: url.path, reason: error.localizedDescription)
+            throw ModelError.malformedJSON(path: path, reason: error.localizedDescription)
         }
         let value = (object as? [String: Any])?["eos_token_id"]
         if let id = value as? Int { return id }

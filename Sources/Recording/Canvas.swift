@@ -57,6 +57,7 @@ public struct Canvas: Sendable, Equatable {
         self.maskTokenID = maskTokenID
         cells = promptTokens.map { Cell(token: $0, state: .prompt) }
             + Array(repeating: Cell(token: maskTokenID, state: .masked), count: answerLength)
+        maskedCount = max(0, answerLength)
     }
 
     public init(header: TrajectoryHeader) {
@@ -67,7 +68,8 @@ public struct Canvas: Sendable, Equatable {
     public var answerRange: Range<Int> { promptLength..<cells.count }
     public var tokens: [Int] { cells.map(\.token) }
     public var maskedPositions: [Int] { answerRange.filter { cells[$0].state == .masked } }
-    public var maskedCount: Int { answerRange.reduce(0) { $0 + (cells[$1].state == .masked ? 1 : 0) } }
+    /// Answer positions still masked, kept up to date by every write (reports read it each step).
+    public private(set) var maskedCount: Int
     public var isComplete: Bool { maskedCount == 0 }
 
     /// Starts step `index`: clears the per-step highlights.
@@ -108,6 +110,7 @@ public struct Canvas: Sendable, Equatable {
             for r in remasks {
                 try checkAnswer(r.position, event)
                 guard cells[r.position].state != .masked else { throw .remaskOfMaskedPosition(r.position) }
+                maskedCount += 1
                 cells[r.position] = Cell(token: maskTokenID, state: .masked, changedAtStep: step,
                                          prediction: cells[r.position].prediction, replacedToken: cells[r.position].token)
                 touchedThisStep.insert(r.position)
@@ -129,6 +132,7 @@ public struct Canvas: Sendable, Equatable {
             try checkAnswer(c.position, event)
             let old = cells[c.position]
             if requireMasked && old.state != .masked { throw .commitOfUnmaskedPosition(c.position, event.kind.rawValue) }
+            if old.state == .masked { maskedCount -= 1 }
             cells[c.position] = Cell(token: c.token, state: state, confidence: c.confidence, entropy: c.entropy,
                                      reason: c.reason, changedAtStep: step, prediction: old.prediction,
                                      replacedToken: old.state == .masked ? nil : old.token)

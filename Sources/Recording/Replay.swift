@@ -1,7 +1,7 @@
 /// Every step received so far, and the canvas at any of them. Steps are checked against the
 /// canvas as they arrive: the first step the canvas rejects ends the replay with a note, so every
 /// kept step replays exactly. Canvases are rebuilt by applying steps from a snapshot taken every
-/// `snapshotInterval` steps.
+/// `snapshotInterval` steps (at least canvasLength / 8, so memory stays proportional to the steps).
 public struct Replay: Sendable {
     public let header: TrajectoryHeader
     public private(set) var steps: [StepRecord] = []
@@ -20,7 +20,9 @@ public struct Replay: Sendable {
 
     public init(header: TrajectoryHeader, snapshotInterval: Int = 32) {
         self.header = header
-        self.snapshotInterval = max(1, snapshotInterval)
+        // A snapshot copies the whole canvas: on a long canvas take them more rarely, so the
+        // snapshots cost at most ~8 positions' worth of memory per step kept.
+        self.snapshotInterval = max(1, snapshotInterval, header.canvasLength / 8)
         latest = Canvas(header: header)
         snapshots = [latest]
         merge(header.tokenTexts)
@@ -40,14 +42,15 @@ public struct Replay: Sendable {
     @discardableResult
     public mutating func append(_ step: StepRecord) -> Bool {
         guard note == nil, end == nil else { return false }
-        var next = latest
+        // Applied in place (a copy per step would cost the whole canvas each step); a rejected
+        // step left it half-applied, so it is rebuilt from the last snapshot.
         do {
-            try next.apply(step)
+            try latest.apply(step)
         } catch {
+            latest = rebuilt(afterSteps: steps.count)
             note = "stopped at step \(step.step): \(error)"
             return false
         }
-        latest = next
         steps.append(step)
         milliseconds += step.milliseconds
         merge(step.tokenTexts)
@@ -55,7 +58,10 @@ public struct Replay: Sendable {
         return true
     }
 
+    /// Ends the replay; ignored once it has stopped on a bad step (the end record's totals would
+    /// describe steps that were not kept).
     public mutating func finish(_ record: EndRecord) {
+        guard note == nil else { return }
         end = record
     }
 
@@ -67,7 +73,11 @@ public struct Replay: Sendable {
     /// The canvas after the first `count` steps (0: the initial canvas).
     public func canvas(afterSteps count: Int) -> Canvas {
         let target = min(max(0, count), steps.count)
-        if target == steps.count { return latest }
+        return target == steps.count ? latest : rebuilt(afterSteps: target)
+    }
+
+    /// The canvas after `target` ≤ steps.count steps, replayed from the snapshot before it.
+    private func rebuilt(afterSteps target: Int) -> Canvas {
         let snapshotIndex = target / snapshotInterval
         var canvas = snapshots[snapshotIndex]
         for step in steps[(snapshotIndex * snapshotInterval)..<target] {

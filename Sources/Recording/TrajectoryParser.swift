@@ -13,20 +13,29 @@ public struct TrajectoryError: Error, Equatable, CustomStringConvertible {
     public var line: Int
     public var expected: String
     public var found: String
+    public var hint: String
 
-    public init(source: String, line: Int, expected: String, found: String) {
+    public static let defaultHint = "a trajectory is the JSON Lines file `run --record` or `play --record` writes"
+
+    public init(source: String, line: Int, expected: String, found: String, hint: String = TrajectoryError.defaultHint) {
         self.source = source
         self.line = line
         self.expected = expected
         self.found = found
+        self.hint = hint
     }
 
-    public var description: String { "\(source):\(line): expected \(expected); found \(found)" }
+    /// "FILE:LINE: expected ...; found ... (hint: ...)" (no line number for a file that could not
+    /// be read at all).
+    public var description: String { "\(source)\(line > 0 ? ":\(line)" : ""): expected \(expected); found \(found) (hint: \(hint))" }
 }
 
 /// Parses a trajectory line by line; input is untrusted. The first line must be a valid header
-/// (otherwise `TrajectoryError`); a later line that is neither a step nor an end record stops the
-/// parse with a note saying where and why, keeping everything before it.
+/// (otherwise `TrajectoryError`); a later line that is not a valid step or end record stops the
+/// parse with a note saying where and why, keeping everything before it. "Valid" covers the
+/// numbers (`TrajectoryValidation`) and the canvas: every step is applied to a canvas here, so
+/// every reader (a file, standard input, export) keeps exactly the same steps and stops with the
+/// same note.
 public struct TrajectoryParser {
     public let source: String
     public private(set) var lineNumber = 0
@@ -34,14 +43,57 @@ public struct TrajectoryParser {
     public private(set) var ended = false
     /// Set once the parser has stopped on a bad line; later lines are ignored.
     public private(set) var stopNote: String?
+    /// True when the stop is only a cut-off last line (a killed or still-running writer): every
+    /// complete line was valid. Any other stop means the input holds invalid data.
+    public private(set) var isCutOff = false
     private let decoder = TrajectoryCoding.makeDecoder()
+    private var splitter: LineSplitter
+    private var validation: TrajectoryValidation?
+    /// The canvas after every accepted step (steps are checked against it).
+    public private(set) var canvas: Canvas?
 
     /// Lines longer than this are rejected rather than decoded.
     public static let maximumLineBytes = 64 << 20
-    /// Largest canvas a header may declare.
-    public static let maximumCanvasLength = 1 << 20
+    /// Largest canvas a header may declare: 16× the context of LLaDA-8B. A canvas costs ~130 bytes
+    /// a position (and a replay keeps a few), so a short header must not commit gigabytes.
+    public static let maximumCanvasLength = 1 << 16
 
-    public init(source: String) { self.source = source }
+    public init(source: String, maximumLineBytes: Int = Self.maximumLineBytes) {
+        self.source = source
+        splitter = LineSplitter(maximumLineBytes: maximumLineBytes)
+    }
+
+    /// Parses every complete line in `chunk` (the rest waits for the next chunk). Once stopped,
+    /// input is discarded unread.
+    public mutating func consume(_ chunk: Data) throws(TrajectoryError) -> [TrajectoryLine] {
+        guard !isStopped else { return [] }
+        var lines: [TrajectoryLine] = []
+        for piece in splitter.append(chunk) where !isStopped {
+            if let line = try parse(piece, isFinal: false) { lines.append(line) }
+        }
+        return lines
+    }
+
+    /// Parses what is left after the last newline, at the end of the input.
+    public mutating func finish() throws(TrajectoryError) -> [TrajectoryLine] {
+        guard !isStopped, let piece = splitter.finish() else { return [] }
+        return try parse(piece, isFinal: true).map { [$0] } ?? []
+    }
+
+    private mutating func parse(_ piece: LineSplitter.Piece, isFinal: Bool) throws(TrajectoryError) -> TrajectoryLine? {
+        switch piece {
+        case .line(let line):
+            return try parse(line: line, isFinal: isFinal)
+        case .overlong(let count):
+            lineNumber += 1
+            let expected = "lines of at most \(splitter.maximumLineBytes) bytes"
+            guard header != nil else {
+                throw TrajectoryError(source: source, line: lineNumber, expected: expected, found: "a line of \(count) bytes or more")
+            }
+            stop("stopped at line \(lineNumber): a line of \(count) bytes or more (at most \(splitter.maximumLineBytes) are read)")
+            return nil
+        }
+    }
 
     public var isStopped: Bool { stopNote != nil }
 
@@ -53,7 +105,7 @@ public struct TrajectoryParser {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
         guard header != nil else { return .header(try parseHeader(line, isFinal: isFinal)) }
         if ended {
-            stop("line \(lineNumber): content after the end record ignored")
+            stop("stopped at line \(lineNumber): content after the end record")
             return nil
         }
         guard line.count <= Self.maximumLineBytes else {
@@ -61,14 +113,28 @@ public struct TrajectoryParser {
             return nil
         }
         if let step = try? decoder.decode(StepRecord.self, from: line) {
+            do {
+                try validation?.check(step)
+                try canvas?.apply(step)
+            } catch {
+                stop("stopped at line \(lineNumber) (step \(step.step)): \(error)")
+                return nil
+            }
             return .step(step)
         }
         if let end = try? decoder.decode(EndRecord.self, from: line) {
+            do throws(TrajectoryValidation.Failure) {
+                try validation?.check(end)
+            } catch {
+                stop("stopped at line \(lineNumber): \(error)")
+                return nil
+            }
             ended = true
             return .end(end)
         }
         if isFinal {
             stop("stopped at line \(lineNumber): the last line is incomplete (the file was cut off or is still being written)")
+            isCutOff = true
         } else {
             stop("stopped at line \(lineNumber): expected a step or end record; \(Self.explain(line, as: StepRecord.self, decoder))")
         }
@@ -112,7 +178,14 @@ public struct TrajectoryParser {
                                   expected: "canvasLength between the prompt length (\(header.promptTokens.count)) and \(Self.maximumCanvasLength)",
                                   found: "canvasLength \(header.canvasLength)")
         }
+        do throws(TrajectoryValidation.Failure) {
+            try TrajectoryValidation.check(header)
+        } catch {
+            throw TrajectoryError(source: source, line: lineNumber, expected: "header values in range", found: error.description)
+        }
         self.header = header
+        validation = TrajectoryValidation(header: header)
+        canvas = Canvas(header: header)
         return header
     }
 
@@ -143,29 +216,5 @@ public struct TrajectoryParser {
     static func preview(_ line: Data) -> String {
         let text = String(decoding: line.prefix(40), as: UTF8.self)
         return "\"\(text)\(line.count > 40 ? "…" : "")\""
-    }
-}
-
-/// Splits a byte stream into lines as chunks arrive.
-public struct LineSplitter: Sendable {
-    private var pending = Data()
-    public init() {}
-
-    public mutating func append(_ chunk: Data) -> [Data] {
-        pending.append(chunk)
-        var lines: [Data] = []
-        var start = pending.startIndex
-        while let newline = pending[start...].firstIndex(of: 0x0A) {
-            lines.append(Data(pending[start..<newline]))
-            start = pending.index(after: newline)
-        }
-        pending = Data(pending[start...])
-        return lines
-    }
-
-    /// What is left after the last newline (a line without its terminator), if anything.
-    public mutating func finish() -> Data? {
-        defer { pending = Data() }
-        return pending.isEmpty ? nil : pending
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A whole trajectory read from a file or a finished stream.
 public struct Trajectory: Sendable, Equatable {
@@ -7,6 +10,10 @@ public struct Trajectory: Sendable, Equatable {
     public var end: EndRecord?
     /// Where and why reading stopped early, if it did.
     public var note: String?
+    /// The note is only a cut-off last line (see `TrajectoryParser.isCutOff`).
+    public var isCutOff = false
+    /// The input stopped on invalid data (not merely cut off).
+    public var hasInvalidData: Bool { note != nil && !isCutOff }
 
     public init(header: TrajectoryHeader, steps: [StepRecord] = [], end: EndRecord? = nil, note: String? = nil) {
         self.header = header
@@ -18,27 +25,38 @@ public struct Trajectory: Sendable, Equatable {
 
 /// Reads trajectories written by `TrajectoryWriter`.
 public enum TrajectoryReader {
-    public static func read(path: String) throws -> Trajectory {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrajectoryError(source: path, line: 0, expected: "a readable file", found: "nothing could be read")
+    /// Reads a file (or a FIFO, a device) chunk by chunk through the parser: reading ends at the
+    /// end of the input or at the first stop, so an endless input without a newline (/dev/zero)
+    /// ends at the line cap instead of filling memory.
+    public static func read(path: String) throws(TrajectoryError) -> Trajectory {
+        let unreadable = { (found: String) in
+            TrajectoryError(source: path, line: 0, expected: "a readable trajectory file (.jsonl)", found: found)
         }
-        return try read(data: data, source: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw unreadable("no such file") }
+        guard !isDirectory.boolValue else { throw unreadable("a directory") }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw unreadable(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let reader = ChunkReader(fileDescriptor: descriptor, chunkBytes: 1 << 20)
+        var parser = TrajectoryParser(source: path)
+        var builder = TrajectoryBuilder()
+        while !parser.isStopped {
+            let chunk: Data
+            do { chunk = try reader.next() } catch { throw unreadable(error.description) }
+            if chunk.isEmpty { break }
+            for line in try parser.consume(chunk) { builder.take(line) }
+        }
+        for line in try parser.finish() { builder.take(line) }
+        return try builder.trajectory(parser)
     }
 
     public static func read(data: Data, source: String) throws(TrajectoryError) -> Trajectory {
         var parser = TrajectoryParser(source: source)
-        var splitter = LineSplitter()
         var builder = TrajectoryBuilder()
-        for line in splitter.append(data) {
-            builder.take(try parser.parse(line: line))
-        }
-        if let last = splitter.finish() {
-            builder.take(try parser.parse(line: last, isFinal: true))
-        }
-        guard let header = parser.header else {
-            throw TrajectoryError(source: source, line: 1, expected: "a \(TrajectoryHeader.formatName) header line", found: "an empty input")
-        }
-        return Trajectory(header: header, steps: builder.steps, end: builder.end, note: parser.stopNote)
+        for line in try parser.consume(data) { builder.take(line) }
+        for line in try parser.finish() { builder.take(line) }
+        return try builder.trajectory(parser)
     }
 
     /// Encodes a trajectory as JSON Lines text (the same bytes `TrajectoryWriter` produces).
@@ -60,11 +78,21 @@ private struct TrajectoryBuilder {
     var steps: [StepRecord] = []
     var end: EndRecord?
 
-    mutating func take(_ line: TrajectoryLine?) {
+    mutating func take(_ line: TrajectoryLine) {
         switch line {
         case .step(let step): steps.append(step)
         case .end(let record): end = record
-        case .header, nil: break
+        case .header: break
         }
+    }
+
+    func trajectory(_ parser: TrajectoryParser) throws(TrajectoryError) -> Trajectory {
+        guard let header = parser.header else {
+            throw TrajectoryError(source: parser.source, line: 1, expected: "a \(TrajectoryHeader.formatName) header line",
+                                  found: "an empty input")
+        }
+        var trajectory = Trajectory(header: header, steps: steps, end: end, note: parser.stopNote)
+        trajectory.isCutOff = parser.isCutOff
+        return trajectory
     }
 }

@@ -18,6 +18,9 @@ public struct TrajectoryHeader: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var promptText: String
     public var promptTokens: [Int]
+    /// Number of token ids the model knows, when the writer declares it: every id in the file
+    /// must be below it. Absent in files that predate it (ids are then only checked to be ≥ 0).
+    public var vocabularySize: Int?
     /// Prompt plus answer positions.
     public var canvasLength: Int
     public var maskTokenID: Int
@@ -32,7 +35,8 @@ public struct TrajectoryHeader: Codable, Sendable, Equatable {
 
     public init(model: ModelIdentity, tokenizer: String, decoder: String, config: [String: String], seed: UInt64,
                 promptText: String, promptTokens: [Int], canvasLength: Int, maskTokenID: Int,
-                stopTokenIDs: [Int], tokenTexts: [String: String], writer: String, branch: BranchOrigin? = nil) {
+                stopTokenIDs: [Int], tokenTexts: [String: String], writer: String, branch: BranchOrigin? = nil,
+                vocabularySize: Int? = nil) {
         self.format = Self.formatName
         self.version = Self.currentVersion
         self.model = model
@@ -48,6 +52,7 @@ public struct TrajectoryHeader: Codable, Sendable, Equatable {
         self.tokenTexts = tokenTexts
         self.writer = writer
         self.branch = branch
+        self.vocabularySize = vocabularySize
     }
 
     public var answerLength: Int { canvasLength - promptTokens.count }

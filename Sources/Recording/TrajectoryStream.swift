@@ -49,25 +49,20 @@ public final class TrajectoryStream: @unchecked Sendable {
 
     private func readLoop() {
         var parser = TrajectoryParser(source: source)
-        var splitter = LineSplitter()
-        func parse(_ line: Data, isFinal: Bool) -> Bool {
-            do {
-                if let parsed = try parser.parse(line: line, isFinal: isFinal) { post([.line(parsed)]) }
-                return true
-            } catch {
-                post([.failed(error.description)])
-                return false
+        let reader = ChunkReader(fileDescriptor: handle.fileDescriptor)
+        do {
+            while !parser.isStopped {  // after a stop nothing more is read (an endless input ends)
+                let chunk = try reader.next()
+                if chunk.isEmpty { break }
+                post(try parser.consume(chunk).map { .line($0) })
             }
-        }
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            for line in splitter.append(chunk) where !parser.isStopped {
-                guard parse(line, isFinal: false) else { return }
-            }
-        }
-        if let last = splitter.finish(), !parser.isStopped {
-            guard parse(last, isFinal: true) else { return }
+            post(try parser.finish().map { .line($0) })
+        } catch let error as TrajectoryError {
+            post([.failed(error.description)])
+            return
+        } catch {
+            post([.failed("\(source): cannot read: \(error)")])
+            return
         }
         if parser.header == nil {
             post([.failed(TrajectoryError(source: source, line: 1, expected: "a \(TrajectoryHeader.formatName) header line",

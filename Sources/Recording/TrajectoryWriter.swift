@@ -10,17 +10,15 @@ public final class TrajectoryWriter {
     private let encoder = TrajectoryCoding.makeEncoder()
     public private(set) var linesWritten = 0
 
-    /// Creates (or truncates) the file at `path`; "-" writes to standard output.
+    /// Opens `path` as `OutputFile.open` does (a regular file is created or truncated in place;
+    /// symlinks, FIFOs and devices are written through; a directory is refused); "-" writes to
+    /// standard output.
     public init(path: String) throws {
         if path == "-" {
             handle = FileHandle.standardOutput
             closesHandle = false
         } else {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw TrajectoryWriterError.cannotCreate(path)
-            }
-            guard let opened = FileHandle(forWritingAtPath: path) else { throw TrajectoryWriterError.cannotCreate(path) }
-            handle = opened
+            do { handle = try OutputFile.open(path) } catch { throw TrajectoryWriterError.cannotCreate(path, error.reason) }
             closesHandle = true
         }
     }
@@ -49,10 +47,10 @@ public final class TrajectoryWriter {
 }
 
 public enum TrajectoryWriterError: Error, CustomStringConvertible {
-    case cannotCreate(String)
+    case cannotCreate(String, String)
     public var description: String {
         switch self {
-        case .cannotCreate(let path): "cannot create trajectory file \(path)"
+        case let .cannotCreate(path, reason): "cannot open trajectory file \(path) for writing: \(reason)"
         }
     }
 }

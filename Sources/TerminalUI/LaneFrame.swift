@@ -83,7 +83,11 @@ enum Format {
         return text
     }
 
-    static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
+    /// Whole percent; total over all Doubles ("–" for NaN, clamped far outside [0, 1]).
+    static func percent(_ value: Double) -> String {
+        guard !value.isNaN else { return "–" }
+        return "\(Int(clamping: (value * 100).rounded(), to: -999_999...999_999))%"
+    }
 
     private static func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { acc, _ in acc * 10 } }
 

@@ -19,6 +19,7 @@ public final class NcursesBackend: TerminalBackend {
         self.theme = theme
         dp_install_signal_handlers()
         dp_install_crash_handlers()
+        dp_capture_stderr()
         setlocale(LC_ALL, "")
         if isatty(STDIN_FILENO) != 0 {
             initscr()
@@ -51,6 +52,7 @@ public final class NcursesBackend: TerminalBackend {
         isOpen = false
         curs_set(1)
         endwin()
+        dp_release_stderr()
     }
 
     public var size: TerminalSize { TerminalSize(columns: Int(dp_cols()), rows: Int(dp_lines())) }

@@ -34,7 +34,7 @@ public enum RecordingSaver {
         options.cursor = state.cursor
         do {
             let text = try CastExport.cast(lanes: state.lanes.map(\.replay), label: state.sourceLabel, theme: theme, options: options)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try OutputFile.write(Data(text.utf8), to: path)
             return "exported \(path)"
         } catch {
             return "could not export \(path): \(error)"

@@ -87,7 +87,7 @@ struct StatsPane {
             for (label, count, fraction) in histogramRows(bins: bins) {
                 let end = screen.put(Format.fit(label, 9), x: x, y: row, foreground: .muted, limit: x + width)
                 let barWidth = max(0, width - 9 - 5)
-                let filled = Int((fraction * Double(barWidth)).rounded())
+                let filled = Int(clamping: (fraction * Double(barWidth)).rounded(), to: 0...barWidth)
                 let afterBar = screen.put(String(repeating: "█", count: filled), x: end, y: row, foreground: .histogram, limit: x + width)
                 screen.put(" \(count)", x: afterBar, y: row, foreground: .value, limit: x + width)
                 row += 1
@@ -116,7 +116,7 @@ struct StatsPane {
         let upper = histogram == .confidence ? 1.0 : max(1.0, (values.max() ?? 1).rounded(.up))
         var counts = Array(repeating: 0, count: bins)
         for value in values where value.isFinite {
-            counts[min(bins - 1, max(0, Int(value / upper * Double(bins))))] += 1
+            counts[Int(clamping: value / upper * Double(bins), to: 0...(bins - 1))] += 1
         }
         let peak = max(1, counts.max() ?? 1)
         return (0..<bins).reversed().map { bin in

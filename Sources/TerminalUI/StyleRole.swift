@@ -16,7 +16,7 @@ public enum StyleRole: String, CaseIterable, Sendable {
     /// The gradient role for a confidence in [0, 1].
     public static func committed(confidence: Double?) -> StyleRole {
         guard let confidence, confidence.isFinite else { return .committed0 }
-        let index = min(gradientSteps - 1, max(0, Int(confidence * Double(gradientSteps))))
+        let index = Int(clamping: confidence * Double(gradientSteps), to: 0...(gradientSteps - 1))
         return [.committed0, .committed1, .committed2, .committed3, .committed4][index]
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Recording
+import TerminalUI
 
 /// `dllm-play analyze FILE [--json]`: decode order, AR-ness, answer emergence and revocations of a
 /// recorded trajectory (definitions in docs/analysis.md).
@@ -16,8 +17,15 @@ struct AnalyzeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let replay: Replay
-        do { replay = Replay(trajectory: try TrajectoryReader.read(path: file)) } catch { throw PlaygroundLauncher.fail("\(error)") }
+        let trajectory: Trajectory
+        do { trajectory = try TrajectoryReader.read(path: file) } catch { throw PlaygroundLauncher.fail("\(error)") }
+        let replay = Replay(trajectory: trajectory)
+        try report(replay)
+        if trajectory.hasInvalidData, let note = trajectory.note { throw PlaygroundLauncher.invalidData(file, note) }
+    }
+
+    /// The analysis of the kept steps, as a table or one JSON object.
+    private func report(_ replay: Replay) throws {
         let analysis = TrajectoryAnalysis(replay)
         if json {
             let encoder = JSONEncoder()
@@ -26,7 +34,7 @@ struct AnalyzeCommand: ParsableCommand {
             return
         }
         let percent = { (x: Double?) in x.map { String(format: "%.0f %%", $0 * 100) } ?? "n/a" }
-        print("trajectory   \(file): \(replay.header.decoder), \(analysis.steps) steps\(replay.note.map { " (\($0))" } ?? "")")
+        print(PlainReport.printable("trajectory   \(file): \(replay.header.decoder), \(analysis.steps) steps\(replay.note.map { " (\(PlainReport.oneLine($0)))" } ?? "")"))
         print("AR-ness      \(analysis.arness.map { String(format: "%.3f", $0) } ?? "n/a") over \(analysis.usefulLength) useful positions"
               + " (1 = left to right)")
         print("emergence    " + (analysis.emergenceStep.map { "step \($0) of \(analysis.steps) (\(percent(analysis.emergenceFraction)))" }

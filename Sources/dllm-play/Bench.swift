@@ -4,6 +4,7 @@ import Kernels
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Decoders on a task suite (accuracy, NFE, TPF, tokens/s, AUP); or --kernels, --engine.",
         discussion: """
             With no --kernels/--engine: every decoder at its reference setting (and along --sweep) on the \
@@ -28,6 +29,10 @@ struct Bench: ParsableCommand {
 
     @Flag(help: "Skip the random 1B-shaped model (for --engine).")
     var skipRandom = false
+
+    func validate() throws {
+        try OptionRange.check(runs, 1...10_000, "--runs")
+    }
 
     func run() throws {
         guard kernels || engine else { return try SuiteBench.run(suite, model: model) }

@@ -8,7 +8,7 @@ struct DecodeOptions: ParsableArguments {
     @Option(help: "HF checkpoint folder (default: Models/llada-mini).")
     var model = "Models/llada-mini"
     @Option(help: "Decoder id (see `dllm-play decoders`).")
-    var decoder = "fast-dllm"
+    var decoder = DecoderID("fast-dllm")
     @Option(name: .customLong("set"), help: "A decoder parameter, key=value (repeatable).")
     var settings: [String] = []
     @Option(help: "RNG seed.")
@@ -16,19 +16,20 @@ struct DecodeOptions: ParsableArguments {
     @Option(name: .customLong("gen-length"), help: "Answer canvas length in tokens.")
     var genLength = 64
     @Option(help: "Prompt layout: chat (the model's instruct template) or raw.")
-    var template = "chat"
+    var template = PromptLayout.chat
 
-    /// One line naming the problem, or nil when the options are usable.
-    func problem() -> String? {
-        if genLength <= 0 { return "--gen-length must be at least 1" }
-        if !["chat", "raw"].contains(template) { return "invalid --template '\(template)'; valid: chat, raw" }
-        return nil
+    /// Ranges and decoder settings, checked before anything is loaded: a bad value is a usage error.
+    func validate() throws {
+        try OptionRange.check(genLength, OptionRange.tokens, "--gen-length")
+        do { _ = try DecoderRegistry.make(decoder.id, settings: settings, answerLength: genLength) } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// One line when prompt plus canvas do not fit the model's context, else nil.
     static func contextProblem(promptLength: Int, genLength: Int, descriptor: ModelDescriptor) -> String? {
-        let total = promptLength + genLength
-        guard total > descriptor.maxSequenceLength else { return nil }
+        let (total, overflow) = promptLength.addingReportingOverflow(genLength)
+        guard overflow || total > descriptor.maxSequenceLength else { return nil }
         return "prompt (\(promptLength) tokens) + --gen-length \(genLength) = \(total) positions, beyond \(descriptor.name)'s "
             + "context of \(descriptor.maxSequenceLength) (hint: --gen-length \(max(1, descriptor.maxSequenceLength - promptLength)) or less)"
     }

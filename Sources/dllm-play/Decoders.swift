@@ -4,6 +4,7 @@ import Decoding
 /// `dllm-play decoders`: every decoder with its parameters, valid values, defaults and sources.
 struct Decoders: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decoders",
         abstract: "List every decoder with its parameters, defaults and their sources.")
 
     func run() throws {

@@ -17,7 +17,13 @@ struct DllmPlay: ParsableCommand {
 
     static func main() {
         OpenBLASLauncher.selectCoreIfNeeded()
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            UsageErrors.exit(with: error, arguments: arguments)
+        }
     }
 
     func run() throws {

@@ -46,43 +46,59 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Show ghost top-1 predictions inside masked positions.")
     var ghosts = false
 
-    func run() throws {
-        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] >= 80, parts[1] >= 24, parts[0] <= 1000, parts[1] <= 500 else {
-            throw ValidationError("--size must be COLUMNSxROWS, at least 80x24 (got \(size))")
+    /// Checked before reading anything: the size, the step time and the theme.
+    func validate() throws {
+        _ = try terminalSize()
+        guard stepSeconds > 0, stepSeconds <= 3600 else { throw ValidationError("--step-seconds must be in (0, 3600] (got \(stepSeconds))") }
+        if let theme {
+            do { _ = try ThemeFile.load(theme, directories: PlaygroundLauncher.themeDirectories) } catch {
+                throw ValidationError("--theme: \(error)")
+            }
         }
-        guard stepSeconds > 0, stepSeconds.isFinite else { throw ValidationError("--step-seconds must be positive") }
         guard cast != nil || svg != nil || html != nil else {
             throw ValidationError("nothing to export: give --cast OUT.cast, --html OUT.html and/or --svg OUT.svg")
         }
-        if let step, step < 0 { throw ValidationError("--step must be 0 or more (got \(step))") }
-        guard let version = CastExport.Version(rawValue: castVersion) else {
+        if let step { try OptionRange.check(step, 0...Int(Int32.max), "--step") }
+        guard CastExport.Version(rawValue: castVersion) != nil else {
             throw ValidationError("--cast-version must be 2 or 3 (got \(castVersion))")
         }
+    }
+
+    private func terminalSize() throws -> TerminalSize {
+        let parts = size.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let columns = parts[0], let rows = parts[1], (80...1000).contains(columns), (24...500).contains(rows) else {
+            throw ValidationError("--size must be COLUMNSxROWS, from 80x24 to 1000x500 (got \(size))")
+        }
+        return TerminalSize(columns: columns, rows: rows)
+    }
+
+    func run() throws {
+        let terminal = try terminalSize()
+        guard let version = CastExport.Version(rawValue: castVersion) else { throw ValidationError("--cast-version must be 2 or 3") }
         var lanes: [Replay] = []
+        var invalid: (String, String)?
         for path in [file] + (compare.map { [$0] } ?? []) {
-            do { lanes.append(Replay(trajectory: try TrajectoryReader.read(path: path))) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            let trajectory: Trajectory
+            do { trajectory = try TrajectoryReader.read(path: path) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            if trajectory.hasInvalidData, let note = trajectory.note, invalid == nil { invalid = (path, note) }
+            lanes.append(Replay(trajectory: trajectory))
         }
         let parsed = try PlaygroundLauncher.loadTheme(theme)
-        for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(PlainReport.printable(PlainReport.oneLine(warning)))\n".utf8)) }
         var options = CastExport.Options()
-        options.size = TerminalSize(columns: parts[0], rows: parts[1])
+        options.size = terminal
         options.stepSeconds = stepSeconds
         options.showGhosts = ghosts
         options.version = version
         let label = "replay " + URL(fileURLWithPath: file).lastPathComponent
         if let cast {
             let text = try CastExport.cast(lanes: lanes, label: label, theme: parsed.theme, options: options)
-            guard FileManager.default.createFile(atPath: cast, contents: Data(text.utf8)) else {
-                throw PlaygroundLauncher.fail("cannot write \(cast)")
-            }
-            print("wrote \(cast): asciicast v\(castVersion), \(lanes.map(\.count).max() ?? 0) steps, \(parts[0])x\(parts[1])")
+            do { try OutputFile.write(Data(text.utf8), to: cast) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            print("wrote \(cast): asciicast v\(castVersion), \(lanes.map(\.count).max() ?? 0) steps, \(terminal.columns)x\(terminal.rows)")
         }
         if let html {
             let page = try HTMLExport.html(lanes: lanes, label: label, theme: parsed.theme)
-            guard FileManager.default.createFile(atPath: html, contents: Data(page.utf8)) else {
-                throw PlaygroundLauncher.fail("cannot write \(html)")
-            }
+            do { try OutputFile.write(Data(page.utf8), to: html) } catch { throw PlaygroundLauncher.fail("\(error)") }
             print("wrote \(html): \(lanes.count) lane(s), \(lanes.map(\.count).max() ?? 0) steps")
         }
         if let svg {
@@ -90,10 +106,9 @@ struct ExportCommand: ParsableCommand {
             let shown = min(step ?? steps, steps)
             let image = SVGExport.still(lanes: lanes, label: label, theme: parsed.theme, size: options.size, step: shown,
                                         showGhosts: ghosts, legend: legend)
-            guard FileManager.default.createFile(atPath: svg, contents: Data(image.utf8)) else {
-                throw PlaygroundLauncher.fail("cannot write \(svg)")
-            }
-            print("wrote \(svg): step \(shown) of \(steps), \(parts[0])x\(parts[1])")
+            do { try OutputFile.write(Data(image.utf8), to: svg) } catch { throw PlaygroundLauncher.fail("\(error)") }
+            print("wrote \(svg): step \(shown) of \(steps), \(terminal.columns)x\(terminal.rows)")
         }
+        if let (path, note) = invalid { throw PlaygroundLauncher.invalidData(path, note) }
     }
 }

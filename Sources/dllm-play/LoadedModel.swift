@@ -18,11 +18,36 @@ struct LoadedModel {
         do {
             predictor = try TransformerModel.load(directory: directory)
             tokenizer = try Tokenizer.load(from: directory)
+            try Self.checkAgreement(predictor, tokenizer)
         } catch {
             throw LoadFailure(message: "cannot load model \(directory.path): \(error)")
         }
-        chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == "chat")
+        chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == .chat)
         answerLength = options.genLength
+    }
+
+    /// The model and its tokenizer must agree: every id the tokenizer can produce has an embedding
+    /// row, and the special ids the decoders use (mask, end of text, end of turn) are tokens the
+    /// tokenizer knows, whichever file they were read from.
+    static func checkAgreement(_ predictor: TransformerModel, _ tokenizer: Tokenizer) throws(LoadFailure) {
+        let d = predictor.descriptor, file = URL(fileURLWithPath: tokenizer.file).lastPathComponent
+        guard tokenizer.vocabularySize <= d.vocabularySize else {
+            throw LoadFailure(message: "\(file) has ids up to \(tokenizer.vocabularySize - 1), beyond the model's \(d.vocabularySize) "
+                              + "embedding rows (hint: the tokenizer belongs to another model)")
+        }
+        guard let mask = tokenizer.specialTokens.mask else {
+            throw LoadFailure(message: "\(file) has no mask token (<|mdm_mask|> or <|mask|> in added_tokens); a diffusion model "
+                              + "cannot decode without one (hint: the tokenizer belongs to an autoregressive model?)")
+        }
+        guard mask == d.maskTokenID else {
+            throw LoadFailure(message: "the model's mask id \(d.maskTokenID) (config.json mask_token_id) is not \(file)'s mask token "
+                              + "\(mask) (hint: fix mask_token_id, or use the tokenizer that came with the model)")
+        }
+        let specials = [("mask", d.maskTokenID), ("end-of-text", d.endOfTextID)] + (d.endOfTurnID.map { [("end-of-turn", $0)] } ?? [])
+        for (name, id) in specials where tokenizer.piece(for: id) == nil {
+            throw LoadFailure(message: "the \(name) id \(id) is not a token of \(file) (hint: add it to added_tokens, "
+                              + "or fix mask_token_id / eos_token_id in config.json)")
+        }
     }
 
     /// The templated prompt's ids; throws `ContextOverflow` when prompt plus canvas do not fit.

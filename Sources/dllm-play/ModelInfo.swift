@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kernels
 import Modeling
+import Tokenization
 
 /// `dllm-play model-info DIR`: what a checkpoint folder holds and what running it will cost.
 struct ModelInfo: ParsableCommand {
@@ -15,18 +16,30 @@ struct ModelInfo: ParsableCommand {
     @Option(help: "Canvas length (tokens) for the RAM and time estimates.")
     var length = 256
 
+    func validate() throws {
+        try OptionRange.check(length, OptionRange.tokens, "--length")
+    }
+
     func run() throws {
         if GGUFInfo.isGGUF(directory) {
             do { GGUFInfo.report(try GGUFFile(path: directory)).forEach { print($0) } } catch {
-                throw ValidationError("\(error)")
+                throw PlaygroundLauncher.fail("\(error)")
             }
             return
         }
         let model: TransformerModel
-        do { model = try TransformerModel.load(directory: URL(fileURLWithPath: directory)) } catch let error as ModelError {
-            throw ValidationError(error.description)
+        let tokenizer: Tokenizer
+        do {
+            model = try TransformerModel.load(directory: URL(fileURLWithPath: directory))
+            tokenizer = try Tokenizer.load(from: URL(fileURLWithPath: directory))
+            try LoadedModel.checkAgreement(model, tokenizer)
+        } catch {
+            throw PlaygroundLauncher.fail("cannot load model \(directory): \(error)")
         }
         let c = model.config, d = model.descriptor
+        guard length <= c.maxSequenceLength else {
+            throw ValidationError("--length \(length) is beyond \(d.name)'s context of \(c.maxSequenceLength) (hint: --length \(c.maxSequenceLength) or less)")
+        }
         print("model        \(d.name) (\(c.family.rawValue)\(c.shiftsLogits ? ", logits shifted by one" : ""))")
         print("weights hash \(d.weightsHash)")
         print("shape        hidden \(c.hiddenSize), \(c.layerCount) layers, \(c.headCount) heads × \(c.headDim)"
@@ -35,6 +48,7 @@ struct ModelInfo: ParsableCommand {
         print("             RoPE θ \(c.ropeTheta), RMSNorm ε \(c.rmsNormEpsilon), max length \(c.maxSequenceLength)"
               + ", QKV bias \(c.qkvBias ? "yes" : "no"), tied embeddings \(c.tiedEmbeddings ? "yes" : "no")")
         print("parameters   \(grouped(model.parameterCount)) (\(String(format: "%.2f", Double(model.parameterCount) / 1e9)) B)")
+        print("tokenizer    \(URL(fileURLWithPath: tokenizer.file).lastPathComponent), \(tokenizer.vocabularySize) ids")
         print("dtypes       \(model.weightDTypes.map(\.rawValue).joined(separator: ", "))")
         print("special ids  mask \(d.maskTokenID), end of text \(d.endOfTextID), end of turn \(d.endOfTurnID.map(String.init) ?? "none")")
         print("files")

@@ -30,15 +30,19 @@ struct PlayCommand: ParsableCommand {
     var paused = false
     @OptionGroup var display: DisplayOptions
 
-    func run() throws {
-        if let problem = options.problem() { throw ValidationError(problem) }
+    /// --compare: at most three ids, each a registered decoder (a usage error otherwise).
+    func validate() throws {
         guard compared.count <= 3 else {
             throw ValidationError("--compare takes at most three decoders (four lanes in all), got \(compared.count)")
         }
-        for id in [options.decoder] + compared {
-            do { _ = try DecoderRegistry.entry(id) } catch { throw ValidationError(error.description) }
+        for id in compared where !DecoderRegistry.ids.contains(id) {
+            throw ValidationError("--compare '\(compare ?? "")': \(id.isEmpty ? "an empty id" : "unknown decoder '\(id)'")"
+                                  + "; valid: \(DecoderRegistry.ids.joined(separator: ", "))")
         }
-        let first = LiveConfiguration(decoder: options.decoder, settings: options.settings, prompt: prompt, seed: options.seed)
+    }
+
+    func run() throws {
+        let first = LiveConfiguration(decoder: options.decoder.id, settings: options.settings, prompt: prompt, seed: options.seed)
         if display.wantsPlain {
             try runPlain(first)
             return
@@ -92,7 +96,7 @@ struct PlayCommand: ParsableCommand {
             case .header(let header):
                 try? writer?.write(header)
                 replay = Replay(header: header)
-                if writer == nil || self.record != "-" { print("\(header.decoder) on \(header.model.name), seed \(header.seed), prompt: \(PlaygroundLauncher.oneLine(header.promptText))") }
+                if writer == nil || self.record != "-" { print(PlainReport.heading(header)) }
             case .step(let step):
                 try? writer?.write(step)
                 replay?.append(step)
@@ -105,7 +109,7 @@ struct PlayCommand: ParsableCommand {
         let end = session.run()
         if record != "-", let replay {
             print(PlainReport.summary(replay))
-            print(end.answerText)
+            print(PlainReport.printable(end.answerText))
         }
         if end.reason == .error { throw PlaygroundLauncher.fail("stopped: \(end.message ?? "decode failed")") }
     }

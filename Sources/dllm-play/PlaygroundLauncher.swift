@@ -12,6 +12,15 @@ struct DisplayOptions: ParsableArguments {
     var plain = false
 
     var wantsPlain: Bool { plain || isatty(STDOUT_FILENO) == 0 }
+
+    /// The theme is found and read even when the plain output will not use it: a named theme that
+    /// does not exist is a usage error, not silently ignored.
+    func validate() throws {
+        guard let theme else { return }
+        do { _ = try ThemeFile.load(theme, directories: PlaygroundLauncher.themeDirectories) } catch {
+            throw ValidationError("--theme: \(error)")
+        }
+    }
 }
 
 /// Starts the terminal UI (or the plain output) for the play and replay commands.
@@ -47,7 +56,7 @@ enum PlaygroundLauncher {
     static func runUI(sources: [any PlaybackSource], label: String, isLive: Bool, decoders: [String] = [],
                       startPaused: Bool = false, display: DisplayOptions) throws {
         let parsed = try loadTheme(display.theme)
-        for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for warning in parsed.warnings { FileHandle.standardError.write(Data("warning: \(PlainReport.printable(PlainReport.oneLine(warning)))\n".utf8)) }
         var playground = Playground(sourceLabel: label, isLive: isLive)
         playground.decoders = decoders
         playground.state.playing = !startPaused
@@ -63,13 +72,22 @@ enum PlaygroundLauncher {
         if case .signal(let number) = exit { Foundation.exit(128 + number) }
     }
 
-    /// Prints "dllm-play: message" to standard error; throw the result to exit with status 2.
+    /// Prints "dllm-play SUBCOMMAND: message" to standard error (on one line, control characters
+    /// made visible); throw the result to exit with status 2.
     static func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("dllm-play: \(message)\n".utf8))
+        let command = UsageErrors.subcommandName(in: Array(CommandLine.arguments.dropFirst()))
+        FileHandle.standardError.write(Data("dllm-play \(command): \(PlainReport.printable(PlainReport.oneLine(message)))\n".utf8))
         return ExitCode(2)
     }
 
-    static func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "↵") }
+    /// A trajectory that stopped on invalid data (not merely cut off): what was kept has been
+    /// shown; this says where it stopped, on standard error, and exits with status 65 (EX_DATAERR).
+    static func invalidData(_ source: String, _ note: String) -> ExitCode {
+        _ = fail("\(source): \(note) (hint: the steps before it were kept; the file was edited or written by another program)")
+        return ExitCode(65)
+    }
+
+    static func oneLine(_ text: String) -> String { PlainReport.oneLine(text) }
 
     static func savePath() -> String {
         let formatter = DateFormatter()
@@ -80,7 +98,7 @@ enum PlaygroundLauncher {
     /// Plain output of a whole replay: one line per step as it is applied, then the answer.
     static func printPlain(_ replay: Replay) {
         var canvas = Canvas(header: replay.header)
-        print("\(replay.header.decoder) on \(replay.header.model.name), seed \(replay.header.seed), prompt: \(oneLine(replay.header.promptText))")
+        print(PlainReport.heading(replay.header))
         for step in replay.steps {
             try? canvas.apply(step)
             print(PlainReport.line(for: step, canvas: canvas))

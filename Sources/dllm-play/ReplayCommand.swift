@@ -46,39 +46,46 @@ struct ReplayCommand: ParsableCommand {
         let trajectory: Trajectory
         do { trajectory = try TrajectoryReader.read(path: file) } catch { throw PlaygroundLauncher.fail("\(error)") }
         PlaygroundLauncher.printPlain(Replay(trajectory: trajectory))
+        if trajectory.hasInvalidData, let note = trajectory.note { throw PlaygroundLauncher.invalidData(file, note) }
     }
 
-    /// Prints each step as its line arrives on standard input.
+    /// Prints each step as its line arrives on standard input. The parser validates every line
+    /// exactly as it does for a file, so both stop at the same place with the same note.
     private func followPlain() throws {
         var parser = TrajectoryParser(source: "standard input")
-        var splitter = LineSplitter()
+        let reader = ChunkReader(fileDescriptor: STDIN_FILENO)
         var replay: Replay?
-        func take(_ line: Data, isFinal: Bool) throws {
-            let parsed: TrajectoryLine?
-            do { parsed = try parser.parse(line: line, isFinal: isFinal) } catch { throw PlaygroundLauncher.fail("\(error)") }
-            switch parsed {
-            case .header(let header):
-                replay = Replay(header: header)
-                print("\(header.decoder) on \(header.model.name), seed \(header.seed), prompt: \(PlaygroundLauncher.oneLine(header.promptText))")
-            case .step(let step):
-                guard replay?.append(step) == true, let canvas = replay?.latest else { return }
-                print(PlainReport.line(for: step, canvas: canvas))
-                fflush(nil)
-            case .end(let end):
-                replay?.finish(end)
-            case nil:
-                break
+        func take(_ lines: [TrajectoryLine]) {
+            for line in lines {
+                switch line {
+                case .header(let header):
+                    replay = Replay(header: header)
+                    print(PlainReport.heading(header))
+                case .step(let step):
+                    guard replay?.append(step) == true, let canvas = replay?.latest else { continue }
+                    print(PlainReport.line(for: step, canvas: canvas))
+                    fflush(nil)
+                case .end(let end):
+                    replay?.finish(end)
+                }
             }
         }
-        while true {
-            let chunk = FileHandle.standardInput.availableData
-            if chunk.isEmpty { break }
-            for line in splitter.append(chunk) { try take(line, isFinal: false) }
+        do {
+            while !parser.isStopped {  // after a stop nothing more is read (an endless input ends)
+                let chunk = try reader.next()
+                if chunk.isEmpty { break }
+                take(try parser.consume(chunk))
+            }
+            take(try parser.finish())
+        } catch let error as TrajectoryError {
+            throw PlaygroundLauncher.fail("\(error)")
+        } catch {
+            throw PlaygroundLauncher.fail("standard input: cannot read: \(error)")
         }
-        if let last = splitter.finish() { try take(last, isFinal: true) }
-        guard var replay else { throw PlaygroundLauncher.fail("standard input: no trajectory header arrived") }
+        guard var replay else { throw PlaygroundLauncher.fail("standard input:1: expected a trajectory header line; found an empty input") }
         if let note = parser.stopNote { replay.stop(note) }
         print(PlainReport.summary(replay))
         print(PlainReport.answer(replay))
+        if let note = parser.stopNote, !parser.isCutOff { throw PlaygroundLauncher.invalidData("standard input", note) }
     }
 }

@@ -3,11 +3,13 @@ import Decoding
 import Foundation
 import Modeling
 import Recording
+import TerminalUI
 import Tokenization
 
 /// `dllm-play run`: one decode without a UI; prints the answer, NFE, TPF and time.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Decode one prompt headless and print the answer, NFE, TPF and time.")
 
     @OptionGroup var options: DecodeOptions
@@ -22,8 +24,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let decoder: any Decoder
-        do { decoder = try DecoderRegistry.make(options.decoder, settings: options.settings, answerLength: options.genLength) } catch { throw fail(error.description) }
-        if let problem = options.problem() { throw fail(problem) }
+        do { decoder = try DecoderRegistry.make(options.decoder.id, settings: options.settings, answerLength: options.genLength) } catch { throw fail(error.description) }
 
         let loaded: LoadedModel
         do { loaded = try LoadedModel(options) } catch { throw fail(error.description) }
@@ -58,7 +59,7 @@ struct Run: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if record != "-" {
-            print(end.answerText)
+            print(PlainReport.printable(end.answerText))
             print(String(format: "decoder %@  NFE %d  TPF %.2f  useful tokens %d  %.2f s (%@)", decoder.id, end.nfe,
                          end.tokensPerForward, end.usefulTokens, seconds, end.reason.rawValue))
         }

@@ -21,7 +21,7 @@ struct SuiteBenchOptions: ParsableArguments {
     @Option(name: .customLong("gen-length"), help: "Answer canvas length (default: the model's generation_config.json gen_length, else 64).")
     var genLength: Int?
     @Option(help: "Prompt layout: chat (the model's instruct template) or raw.")
-    var template = "chat"
+    var template = PromptLayout.chat
     @Option(help: "Seed of the first item; item i decodes with seed + i.")
     var seed: UInt64 = 0
     @Option(help: "Write the full report (summaries, AUP, every item) as JSON.")
@@ -32,6 +32,38 @@ struct SuiteBenchOptions: ParsableArguments {
     var markdown: String?
     @Flag(help: "For cached settings, also decode without the cache and count the final answer tokens that differ.")
     var cacheDrift = false
+
+    /// Every value checked before a model is loaded: a list or sweep that would run nothing, or a
+    /// count out of range, is a usage error rather than an empty report.
+    func validate() throws {
+        try OptionRange.check(limit, 1...1_000_000, "--limit")
+        if let genLength { try OptionRange.check(genLength, OptionRange.tokens, "--gen-length") }
+        for (flag, path) in [("--json", json), ("--csv", csv), ("--markdown", markdown)] {
+            var isDirectory: ObjCBool = false
+            if let path, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("\(flag) \(path) is a directory (hint: name a file inside it)")
+            }
+        }
+        let chosen = try decoderList() ?? DecoderRegistry.ids
+        for text in sweep {
+            let key = try SuiteBench.parseSweep(text).key
+            let owners = chosen.filter { (try? DecoderRegistry.entry($0))?.parameters.contains { $0.key == key } ?? false }
+            guard !owners.isEmpty else {
+                throw ValidationError("--sweep '\(text)': no chosen decoder has a parameter '\(key)' (hint: `dllm-play decoders` lists each decoder's keys)")
+            }
+        }
+    }
+
+    /// The ids named by --decoders, checked; nil when the option is absent.
+    func decoderList() throws -> [String]? {
+        guard let decoders else { return nil }
+        let ids = decoders.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for id in ids where !DecoderRegistry.ids.contains(id) {
+            throw ValidationError("--decoders '\(decoders)': \(id.isEmpty ? "an empty id" : "unknown decoder '\(id)'")"
+                                  + "; valid: \(DecoderRegistry.ids.joined(separator: ", "))")
+        }
+        return ids
+    }
 }
 
 enum SuiteBench {
@@ -47,15 +79,10 @@ enum SuiteBench {
         let suiteURL = locateSuite(options.suite)
         let suite: TaskSuite
         do { suite = try TaskSuite.load(from: suiteURL) } catch { throw fail(error.description) }
-        guard options.limit > 0 else { throw fail("--limit must be at least 1") }
         let items = firstItemsPerTask(suite.items, limit: options.limit)
 
         let family = predictor.descriptor.family
-        let decoderIDs = options.decoders.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            ?? defaultDecoders(for: family)
-        for id in decoderIDs where !DecoderRegistry.ids.contains(id) {
-            throw fail("unknown decoder '\(id)'; valid: \(DecoderRegistry.ids.joined(separator: ", "))")
-        }
+        let decoderIDs = try options.decoderList() ?? defaultDecoders(for: family)
         let sweeps = try options.sweep.map(parseSweep)
         let settings = BenchRunner.settings(decoders: decoderIDs, sweeps: sweeps) { decoder, key in
             (try? DecoderRegistry.entry(decoder))?.parameters.contains { $0.key == key } ?? false
@@ -69,8 +96,7 @@ enum SuiteBench {
             }
         }
 
-        guard ["chat", "raw"].contains(options.template) else { throw fail("invalid --template '\(options.template)'; valid: chat, raw") }
-        let chat = ChatTemplate(modelType: family.rawValue, instruct: options.template == "chat")
+        let chat = ChatTemplate(modelType: family.rawValue, instruct: options.template == .chat)
         var prompts: [String: [Int]] = [:]
         for item in items {
             do { prompts[item.id] = try tokenizer.encodeChat(user: item.prompt, template: chat) } catch { throw fail("\(item.id): \(error)") }
@@ -119,7 +145,7 @@ enum SuiteBench {
         if let markdown = options.markdown {
             let command = "dllm-play " + CommandLine.arguments.dropFirst().joined(separator: " ")
             let section = report.markdown(title: "\(report.suite): \(report.summaries.count) settings", command: command)
-            do { try section.write(toFile: markdown, atomically: true, encoding: .utf8) } catch { throw fail("cannot write \(markdown): \(error)") }
+            do { try OutputFile.write(Data(section.utf8), to: markdown) } catch { throw fail("\(error)") }
             print("wrote \(markdown)")
         }
     }
@@ -165,10 +191,10 @@ enum SuiteBench {
 
     static func parseSweep(_ text: String) throws -> (key: String, values: [String]) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw fail("--sweep expects key=v1,v2,... (got '\(text)')")
+            throw ValidationError("--sweep expects key=v1,v2,... (got '\(text)')")
         }
         let values = text[text.index(after: equals)...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !values.isEmpty else { throw fail("--sweep '\(text)' names no values") }
+        guard !values.isEmpty else { throw ValidationError("--sweep '\(text)' names no values") }
         return (String(text[..<equals]), values)
     }
 
@@ -186,11 +212,11 @@ enum SuiteBench {
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do { try encoder.encode(report).write(to: URL(fileURLWithPath: json)) } catch { throw fail("cannot write \(json): \(error)") }
+            do { try OutputFile.write(encoder.encode(report), to: json) } catch { throw fail("cannot write \(json): \(error)") }
             print("wrote \(json)")
         }
         if let csv {
-            do { try report.csv().write(toFile: csv, atomically: true, encoding: .utf8) } catch { throw fail("cannot write \(csv): \(error)") }
+            do { try OutputFile.write(Data(report.csv().utf8), to: csv) } catch { throw fail("\(error)") }
             print("wrote \(csv)")
         }
     }

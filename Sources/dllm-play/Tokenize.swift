@@ -1,18 +1,20 @@
 import ArgumentParser
 import Foundation
+import TerminalUI
 import Tokenization
 
 /// `dllm-play tokenize`: the ids and pieces a model's tokenizer makes of a text, and (`--bench`)
 /// how fast it encodes.
 struct Tokenize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tokenize",
         abstract: "Show the ids and pieces the model sees for a text (--json), or measure encoding speed (--bench FILE).")
 
     @Option(help: "A model folder holding tokenizer.json, or a tokenizer.json file.")
     var model = "Models/llada-mini"
 
     @Option(help: "Render the text in a chat template first: raw, lladaInstruct or dreamInstruct.")
-    var template = "raw"
+    var template = ChatTemplate.raw
 
     @Flag(help: "Print a JSON object with \"ids\" and \"pieces\" (the vocabulary strings).")
     var json = false
@@ -29,9 +31,7 @@ struct Tokenize: ParsableCommand {
             try runBenchmark(file: bench)
             return
         }
-        guard let chatTemplate = ChatTemplate(rawValue: template) else {
-            throw ValidationError("unknown template \(template); choose raw, lladaInstruct or dreamInstruct")
-        }
+        let chatTemplate = template
         guard let text else { throw ValidationError("give the text to tokenize, or --bench FILE") }
         let ids = try tokenizer.encodeChat(user: text, template: chatTemplate)
         if json {
@@ -43,7 +43,7 @@ struct Tokenize: ParsableCommand {
         print("\(ids.count) tokens: \(ids.map(String.init).joined(separator: " "))")
         for id in ids {
             let mark = tokenizer.isSpecial(id) ? "  (special)" : ""
-            print(String(repeating: " ", count: max(0, 8 - String(id).count)) + "\(id)  \(tokenizer.displayPiece(for: id))\(mark)")
+            print(String(repeating: " ", count: max(0, 8 - String(id).count)) + "\(id)  \(PlainReport.printable(tokenizer.displayPiece(for: id)))\(mark)")
         }
     }
 

@@ -3,7 +3,9 @@ import Modeling
 import TestSupport
 import Testing
 
-/// Copies llada-tiny into a temp folder with its safetensors header edited by `edit`.
+/// Copies llada-tiny into a temp folder with its safetensors header edited by `edit`. The data
+/// section is rebuilt from each remaining entry's original bytes (a copied entry copies them), so
+/// the tensors still tile it as the format requires.
 private func editedLLaDA(_ edit: (inout [String: Any]) -> Void) throws -> URL {
     let folder = try temporaryFolder()
     try copyFixture("llada-tiny", to: folder, files: ["config.json", "tokenizer.json"])
@@ -11,9 +13,17 @@ private func editedLLaDA(_ edit: (inout [String: Any]) -> Void) throws -> URL {
     let length = Int(original.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
     var header = try #require(JSONSerialization.jsonObject(with: original.subdata(in: 8..<8 + length)) as? [String: Any])
     edit(&header)
+    let dataStart = 8 + length
+    var data: [UInt8] = []
+    for name in header.keys.sorted() where name != "__metadata__" {
+        guard var entry = header[name] as? [String: Any], let offsets = entry["data_offsets"] as? [Int] else { continue }
+        let begin = data.count
+        data += original.subdata(in: dataStart + offsets[0]..<dataStart + offsets[1])
+        entry["data_offsets"] = [begin, data.count]
+        header[name] = entry
+    }
     let text = String(decoding: try JSONSerialization.data(withJSONObject: header), as: UTF8.self)
-    try writeSafetensors(folder.appendingPathComponent("model.safetensors"), header: text,
-                         data: Array(original.subdata(in: 8 + length..<original.count)))
+    try writeSafetensors(folder.appendingPathComponent("model.safetensors"), header: text, data: data)
     return folder
 }
 

@@ -72,7 +72,7 @@ import Testing
         #expect(unterminated == Self.sample())
         let extra = try TrajectoryReader.read(data: data + Data("{}\n".utf8), source: "x.jsonl")
         #expect(extra.steps.count == 3 && extra.end != nil)
-        #expect(extra.note == "line 6: content after the end record ignored")
+        #expect(extra.note == "stopped at line 6: content after the end record")
         let blank = try TrajectoryReader.read(data: Data("\n".utf8) + data, source: "x.jsonl")
         #expect(blank.steps.count == 3)
     }
