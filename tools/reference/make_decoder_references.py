@@ -55,7 +55,7 @@ def main():
                 models[model_name] = Model(os.path.join(FIXTURES, model_path(model_name)))
             model = models[model_name]
             for gen, block in variants:
-                settings = [t.format(gen=gen, half=gen // 2) for t in fixed]
+                settings = [t.format(gen=gen, half=gen // 2, double=2 * gen) for t in fixed]
                 if decoder != "dream":
                     settings.append(f"block_length={block}")
                 for prompt in prompts(per, 1000 * seed + gen + block):
