@@ -16,6 +16,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Where to write the asciicast recording.")
     var cast: String?
 
+    @Option(help: "Where to write a self-contained HTML player (plays in any browser, no network).")
+    var html: String?
+
     @Option(help: "Where to write an SVG still of one step.")
     var svg: String?
 
@@ -49,7 +52,9 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--size must be COLUMNSxROWS, at least 80x24 (got \(size))")
         }
         guard stepSeconds > 0, stepSeconds.isFinite else { throw ValidationError("--step-seconds must be positive") }
-        guard cast != nil || svg != nil else { throw ValidationError("nothing to export: give --cast OUT.cast and/or --svg OUT.svg") }
+        guard cast != nil || svg != nil || html != nil else {
+            throw ValidationError("nothing to export: give --cast OUT.cast, --html OUT.html and/or --svg OUT.svg")
+        }
         if let step, step < 0 { throw ValidationError("--step must be 0 or more (got \(step))") }
         guard let version = CastExport.Version(rawValue: castVersion) else {
             throw ValidationError("--cast-version must be 2 or 3 (got \(castVersion))")
@@ -72,6 +77,13 @@ struct ExportCommand: ParsableCommand {
                 throw PlaygroundLauncher.fail("cannot write \(cast)")
             }
             print("wrote \(cast): asciicast v\(castVersion), \(lanes.map(\.count).max() ?? 0) steps, \(parts[0])x\(parts[1])")
+        }
+        if let html {
+            let page = try HTMLExport.html(lanes: lanes, label: label, theme: parsed.theme)
+            guard FileManager.default.createFile(atPath: html, contents: Data(page.utf8)) else {
+                throw PlaygroundLauncher.fail("cannot write \(html)")
+            }
+            print("wrote \(html): \(lanes.count) lane(s), \(lanes.map(\.count).max() ?? 0) steps")
         }
         if let svg {
             let steps = lanes.map(\.count).max() ?? 0

@@ -1,0 +1,86 @@
+import Foundation
+import Recording
+import TerminalUI
+import Testing
+import TestSupport
+
+/// The HTML player: one self-contained file, and what a real browser (headless Chromium) shows
+/// when it opens it at a step.
+@Suite struct HTMLExportTests {
+    private func page(lanes: [Replay]? = nil) throws -> String {
+        try HTMLExport.html(lanes: lanes ?? [SampleTrajectory.replay()], label: "demo", theme: .builtIn)
+    }
+
+    @Test("self-contained: no external reference, data as JSON, markup in token texts cannot escape")
+    func selfContained() throws {
+        var replay = SampleTrajectory.replay()
+        var trajectory = SampleTrajectory.trajectory()
+        trajectory.header.tokenTexts["1"] = "</script><script>alert(1)</script>"
+        replay = Replay(trajectory: trajectory)
+        let html = try page(lanes: [replay])
+        for reference in ["src=", "href=", "http://", "https://", "@import", "url("] {
+            #expect(!html.contains(reference), "page refers to something outside itself: \(reference)")
+        }
+        #expect(html.components(separatedBy: "</script>").count == 3, "exactly two script blocks close")
+        let start = try #require(html.range(of: "<script type=\"application/json\" id=\"data\">"))
+        let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex))
+        let json = try JSONSerialization.jsonObject(with: Data(html[start.upperBound..<end.lowerBound].utf8)) as? [String: Any]
+        let lanes = try #require(json?["lanes"] as? [[String: Any]])
+        #expect(lanes.count == 1 && (lanes[0]["steps"] as? [Any])?.count == 7)
+    }
+
+    /// Runs headless Chromium on `html` opened at `fragment`; returns the DOM after the script ran.
+    private func browse(_ html: String, fragment: String, screenshot: URL? = nil) throws -> String {
+        let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
+        guard FileManager.default.isExecutableFile(atPath: chromium.path) else {
+            Issue.record("chromium not found: run scripts/install-deps")
+            return ""
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("html-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("player.html")
+        try html.write(to: file, atomically: true, encoding: .utf8)
+        var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.path)/profile",
+                         "--virtual-time-budget=3000", "--window-size=1000,600"]
+        arguments += screenshot.map { ["--screenshot=\($0.path)"] } ?? ["--dump-dom"]
+        let result = try ChildProcess.run(chromium, arguments + [file.absoluteString + fragment], capturing: .standardOutput)
+        #expect(result.status == 0)
+        return result.text
+    }
+
+    @Test("Chromium plays it: at #step=end the canvas holds the final tokens and the status says 7/7")
+    func endStepInBrowser() throws {
+        let dom = try browse(try page(), fragment: "#step=end")
+        guard !dom.isEmpty else { return }
+        #expect(dom.contains("<div id=\"status\">step 7/7</div>"), "\(dom.prefix(2000))")
+        let answer = SampleTrajectory.replay().latest
+        let shown = try #require(dom.range(of: "<main id=\"lanes\">")).upperBound
+        let canvas = String(dom[shown...])
+        let texts = SampleTrajectory.replay().tokenTexts
+        for p in answer.answerRange where answer.cells[p].state != .masked {
+            let text = (texts[answer.cells[p].token] ?? "").replacingOccurrences(of: "\n", with: "↵")
+            let escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+            #expect(canvas.contains("data-p=\"\(p)\">\(escaped)</span>"), "position \(p) should show \(text)")
+        }
+        #expect(canvas.contains("early-stop: 7 steps"), "the end line is missing")
+    }
+
+    @Test("Chromium at step 0 shows masks only; compare lanes render side by side; a screenshot is taken")
+    func startAndCompare() throws {
+        let lanes = [SampleTrajectory.replay(), SampleTrajectory.replay()]
+        let dom = try browse(try page(lanes: lanes), fragment: "#step=0")
+        guard !dom.isEmpty else { return }
+        #expect(dom.components(separatedBy: "<section class=\"lane\">").count == 3)
+        let start = try #require(dom.range(of: "<main id=\"lanes\">")?.upperBound)
+        let end = try #require(dom.range(of: "</main>")?.lowerBound)
+        let canvases = String(dom[start..<end])
+        #expect(!canvases.contains("class=\"c4") && canvases.contains("class=\"mask"), "step 0 shows masks, no committed token")
+        let png = FileManager.default.temporaryDirectory.appendingPathComponent("player-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: png) }
+        _ = try browse(try page(lanes: lanes), fragment: "#step=3", screenshot: png)
+        let image = try Data(contentsOf: png)
+        #expect(image.starts(with: [0x89, 0x50, 0x4E, 0x47]) && image.count > 5_000)
+    }
+}
