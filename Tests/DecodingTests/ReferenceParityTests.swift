@@ -82,7 +82,10 @@ import TestSupport
                 // Steps from `limit` on are not compared: the reference met a decision float32 and
                 // float64 may settle differently (or a mask id was written, which the spec leaves open).
                 nearTies += 1
-                if summary { print("\(label): compared steps 1–\(limit) of \(c.steps.count); stops at step \(limit + 1): \(stop)") }
+                if summary {
+                    let compared = limit == 0 ? "no step" : "steps 1–\(limit)"
+                    print("\(label): compares \(compared) of \(c.steps.count), not the NFE, because \(stop)")
+                }
                 continue
             }
             #expect(lines.count == c.steps.count, "\(label): \(lines.count) steps, reference \(c.steps.count)")

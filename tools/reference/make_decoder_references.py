@@ -49,8 +49,10 @@ def main():
     write_models(os.path.join(out, "models"))
     models = {}
     summary = []
-    for seed, (name, decoder, fixed, model_names, variants) in enumerate(CONFIGURATIONS):
-        per = max(3, math.ceil(MIN_CASES / (len(model_names) * len(variants))))
+    for seed, entry in enumerate(CONFIGURATIONS):
+        name, decoder, fixed, model_names, variants = entry[:5]
+        fewest = entry[5] if len(entry) > 5 else MIN_CASES
+        per = max(3, math.ceil(fewest / (len(model_names) * len(variants))))
         cases, ties, mask_ids = [], 0, 0
         for model_name in model_names:
             if model_name not in models:

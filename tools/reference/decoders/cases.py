@@ -32,14 +32,14 @@ LLADA_MODELS = ["ref-llada", "llada-tiny"]
 DREAM_MODELS = ["ref-dream-gqa", "dream-tiny"]
 BOTH = LLADA_MODELS + DREAM_MODELS
 
-# name, decoder, fixed settings, models, (gen, block) variants; "{gen}", "{half}", "{double}" scale with the length.
+# name, decoder, fixed settings, models, (gen, block) variants[, fewest cases when many are cut at near-ties]; "{gen}", "{half}", "{double}" scale with the length.
 CONFIGURATIONS = [
     ("llada", "llada", ["steps={gen}"], LLADA_MODELS, [(16, 8), (16, 16), (24, 8)]),
     ("llada-2-per-step", "llada", ["steps={half}"], LLADA_MODELS, [(16, 8), (24, 8)]),
     ("llada-idle-steps", "llada", ["steps={double}"], LLADA_MODELS, [(16, 8)]),
     ("llada-eos-inf", "llada", ["steps={gen}", "logits_eos_inf=true"], LLADA_MODELS, [(16, 8)]),
     ("llada-confidence-eos-eot-inf", "llada", ["steps={gen}", "confidence_eos_eot_inf=true"], LLADA_MODELS, [(16, 8), (16, 16)]),
-    ("llada-cfg", "llada", ["steps={gen}", "cfg_scale=1.5"], LLADA_MODELS, [(16, 8)]),
+    ("llada-cfg", "llada", ["steps={gen}", "cfg_scale=1.5"], LLADA_MODELS, [(16, 8)], 48),
     ("fast-dllm-none", "fast-dllm", ["cache=none", "threshold=0.8"], BOTH, [(16, 8), (24, 8)]),
     ("fast-dllm-prefix", "fast-dllm", ["cache=prefix", "threshold=0.8"], BOTH, [(16, 8), (24, 8), (16, 4)]),
     ("fast-dllm-dual", "fast-dllm", ["cache=dual", "threshold=0.8"], BOTH, [(16, 8), (24, 8), (16, 4)]),
@@ -76,7 +76,8 @@ CONFIGURATIONS = [
     ("dream-entropy", "dream", ["alg=entropy", "temperature=0", "top_p=1"], DREAM_MODELS, [(16, 16), (24, 24)]),
     ("dream-maskgit-plus", "dream", ["alg=maskgit_plus", "temperature=0", "top_p=1", "steps=8"], DREAM_MODELS, [(16, 16)]),
     ("dream-topk-margin", "dream", ["alg=topk_margin", "temperature=0", "top_p=1", "steps=6"], DREAM_MODELS, [(16, 16)]),
-    ("dream-entropy-top-p", "dream", ["alg=entropy", "temperature=0", "top_p=0.9", "steps=8"], DREAM_MODELS, [(16, 16)]),
+    ("dream-entropy-top-p", "dream", ["alg=entropy", "temperature=0", "top_p=0.9", "steps=8"], DREAM_MODELS, [(16, 16)],
+     48),
     ("dparallel", "dparallel", ["threshold=0.5"], BOTH, [(16, 8), (24, 8)]),
     ("prophet", "prophet", ["steps={gen}", "answer_start=4", "threshold_early=6", "threshold_middle=4",
                             "threshold_late=2"], LLADA_MODELS, [(16, 8), (24, 8)]),
