@@ -28,6 +28,8 @@ public struct SessionSetup: Sendable {
     public var maxSteps: Int
     /// False zeroes every wall time (steps, forwards, total) so reruns give byte-identical records.
     public var recordsTimings: Bool
+    /// Recorded in the header when this decode branches another one.
+    public var branch: BranchOrigin?
 
     public init(promptTokens: [Int], promptText: String = "", answerLength: Int, seed: UInt64,
                 tokenizer: String = "", tokenText: @escaping @Sendable (Int) -> String = { "<\($0)>" },
@@ -196,6 +198,7 @@ public final class Session {
             _ = try decoder.set(key: change.key, value: change.value)
         }
         setup.seed = seed
+        setup.branch = nil  // a restart no longer re-simulates a parent
         rng = SplitMix64(seed: seed)
         canvas = Canvas(promptTokens: setup.promptTokens, answerLength: setup.answerLength,
                         maskTokenID: predictor.descriptor.maskTokenID)
@@ -259,7 +262,7 @@ public final class Session {
             tokenizer: setup.tokenizer, decoder: decoder.id, config: decoder.configuration, seed: setup.seed,
             promptText: setup.promptText, promptTokens: setup.promptTokens,
             canvasLength: setup.promptTokens.count + setup.answerLength, maskTokenID: descriptor.maskTokenID,
-            stopTokenIDs: stopTokens(descriptor), tokenTexts: texts, writer: setup.writer)
+            stopTokenIDs: stopTokens(descriptor), tokenTexts: texts, writer: setup.writer, branch: setup.branch)
     }
 }
 

@@ -29,6 +29,8 @@ public final class SessionController: @unchecked Sendable {
 
     private enum Command {
         case set(String, String), setAndRestart(String, String), restart(UInt64), switchDecoder(String, [String], UInt64), cancel
+        /// One step, in order with the other commands (re-simulation).
+        case step
     }
 
     /// A parameter edit the decode thread did not take, and why.
@@ -117,6 +119,11 @@ public final class SessionController: @unchecked Sendable {
         }
     }
 
+    /// Queues edits (`key`, `value`) and single steps (nil) to run in this order, whether paused or not.
+    func enqueue(_ sequence: [(key: String, value: String)?]) {
+        signal { commands += sequence.map { $0.map { .set($0.key, $0.value) } ?? .step } }
+    }
+
     /// Ends the decode (an end record with reason `cancelled` if it was still running) and the thread.
     public func cancel() { signal { commands.append(.cancel) } }
 
@@ -172,6 +179,8 @@ public final class SessionController: @unchecked Sendable {
                     if let decoder = try? DecoderRegistry.make(id, settings: settings) {
                         try? session.restart(seed: seed, decoder: decoder)
                     }
+                case .step:
+                    session.step()
                 case .cancel:
                     session.cancel()
                     signal {

@@ -27,10 +27,12 @@ public struct TrajectoryHeader: Codable, Sendable, Equatable {
     public var tokenTexts: [String: String]
     /// The program that wrote the file, e.g. "dllm-play 0.1.0".
     public var writer: String
+    /// Set when this decode is a branch of another one, re-simulated up to `step` (absent otherwise).
+    public var branch: BranchOrigin?
 
     public init(model: ModelIdentity, tokenizer: String, decoder: String, config: [String: String], seed: UInt64,
                 promptText: String, promptTokens: [Int], canvasLength: Int, maskTokenID: Int,
-                stopTokenIDs: [Int], tokenTexts: [String: String], writer: String) {
+                stopTokenIDs: [Int], tokenTexts: [String: String], writer: String, branch: BranchOrigin? = nil) {
         self.format = Self.formatName
         self.version = Self.currentVersion
         self.model = model
@@ -45,9 +47,21 @@ public struct TrajectoryHeader: Codable, Sendable, Equatable {
         self.stopTokenIDs = stopTokenIDs
         self.tokenTexts = tokenTexts
         self.writer = writer
+        self.branch = branch
     }
 
     public var answerLength: Int { canvasLength - promptTokens.count }
+}
+
+/// Where a branch left its parent: the parent's trajectory file (when it has one) and the step
+/// through which the branch re-simulated the parent, recorded edits included.
+public struct BranchOrigin: Codable, Sendable, Equatable {
+    public var parentFile: String?
+    public var step: Int
+    public init(parentFile: String?, step: Int) {
+        self.parentFile = parentFile
+        self.step = step
+    }
 }
 
 public struct ModelIdentity: Codable, Sendable, Equatable {

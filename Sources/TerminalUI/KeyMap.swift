@@ -30,13 +30,13 @@ public enum Action: String, CaseIterable, Sendable {
     case togglePause, stepForward, stepBack, jumpForward, jumpBack, firstStep, lastStep, speedUp, speedDown
     case cursorLeft, cursorRight, cursorUp, cursorDown
     case nextParameter, decreaseParameter, increaseParameter
-    case switchDecoder, editPrompt, restart, saveRecording, exportCast
+    case switchDecoder, editPrompt, restart, branch, saveRecording, exportCast
     case toggleGhosts, toggleHistogram, toggleInspector, toggleHelp, quit
 
     /// Actions that need a live decode (a model), not a recording.
     public var isLiveOnly: Bool {
         switch self {
-        case .decreaseParameter, .increaseParameter, .switchDecoder, .editPrompt, .restart: true
+        case .decreaseParameter, .increaseParameter, .switchDecoder, .editPrompt, .restart, .branch: true
         default: false
         }
     }
@@ -67,12 +67,13 @@ public struct KeyMap: Sendable {
         Binding(keys: [.right, .character("l")], action: .cursorRight, description: "inspector cursor right"),
         Binding(keys: [.up, .character("k")], action: .cursorUp, description: "inspector cursor up a row"),
         Binding(keys: [.down, .character("j")], action: .cursorDown, description: "inspector cursor down a row"),
-        Binding(keys: [.tab], action: .nextParameter, description: "select the next parameter"),
-        Binding(keys: [.character("[")], action: .decreaseParameter, description: "parameter down (next step)"),
-        Binding(keys: [.character("]")], action: .increaseParameter, description: "parameter up (next step)"),
+        Binding(keys: [.tab], action: .nextParameter, description: "next parameter + its timing"),
+        Binding(keys: [.character("[")], action: .decreaseParameter, description: "parameter down (s/b/r tag)"),
+        Binding(keys: [.character("]")], action: .increaseParameter, description: "parameter up (s/b/r tag)"),
         Binding(keys: [.character("d")], action: .switchDecoder, description: "switch decoder"),
         Binding(keys: [.character("e")], action: .editPrompt, description: "edit the prompt"),
         Binding(keys: [.character("r")], action: .restart, description: "restart with a new seed"),
+        Binding(keys: [.character("b")], action: .branch, description: "branch from the step shown"),
         Binding(keys: [.character("s")], action: .saveRecording, description: "save the trajectory so far"),
         Binding(keys: [.character("x")], action: .exportCast, description: "export an asciinema .cast"),
         Binding(keys: [.character("t")], action: .toggleGhosts, description: "show ghost top-1 predictions"),

@@ -53,12 +53,16 @@ public protocol PlaybackSource: AnyObject {
     func send(_ control: PlaybackControl)
     /// Called when the UI exits (stop a decode thread, close files).
     func close()
+    /// A new source that re-simulates this one's decode through `step` (recorded edits included)
+    /// and then waits, paused; nil when this source cannot branch (a replay).
+    func branch(atStep step: Int) -> (any PlaybackSource)?
 }
 
 extension PlaybackSource {
     public var decoders: [String] { [] }
     public func send(_ control: PlaybackControl) {}
     public func close() {}
+    public func branch(atStep step: Int) -> (any PlaybackSource)? { nil }
 }
 
 /// A finished trajectory read from a file: everything is delivered at once.

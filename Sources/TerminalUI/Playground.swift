@@ -8,6 +8,8 @@ public enum PlaygroundEffect: Sendable, Equatable {
     case save
     /// Write the replay so far as an asciinema recording.
     case export
+    /// Fork the first lane's decode at this step into a new lane (deterministic re-simulation).
+    case branch(atStep: Int)
     case quit
 }
 
@@ -38,12 +40,13 @@ public struct Playground: Sendable {
             case .start(let header):
                 let fresh = Lane(replay: Replay(header: header))
                 if lane < state.lanes.count { state.lanes[lane] = fresh } else { state.lanes.append(fresh) }
-                if lane == 0 { state.viewedStep = 0; state.following = true; state.pendingEdits = [:] }
+                if lane == 0 { state.viewedStep = 0; state.following = true }
+                if lane == state.editLane { state.pendingEdits = [:] }
                 clampCursor()
             case .step(let step):
                 guard lane < state.lanes.count else { continue }
                 if !state.lanes[lane].replay.append(step), let note = state.lanes[lane].replay.note { addNote(note) }
-                if lane == 0 {
+                if lane == state.editLane {
                     for case .parameterChange(let change) in step.events where state.pendingEdits[change.key] == change.newValue {
                         state.pendingEdits[change.key] = nil
                     }
@@ -66,9 +69,9 @@ public struct Playground: Sendable {
                 addNote(reason)
                 state.message = reason
             case .parameters(let descriptors):
-                if lane == 0 { state.parameterDescriptors = descriptors }
+                if lane == state.editLane { state.parameterDescriptors = descriptors }
             case .refused(let key, let reason):
-                if lane == 0 { state.pendingEdits[key] = nil }
+                if lane == state.editLane { state.pendingEdits[key] = nil }
                 state.message = "\(key) not changed: \(reason)"
                 addNote(state.message!)
             }
@@ -184,6 +187,15 @@ public struct Playground: Sendable {
         case .restart:
             state.message = "restarting with a new seed"
             return [.control(.restart(seed: nil), lane: nil)]
+        case .branch:
+            guard state.lanes.count == 1 else {
+                state.message = "branching needs a single lane (not compare mode or a branch already)"
+                return []
+            }
+            let step = min(state.viewedStep, state.totalSteps)
+            state.playing = false
+            state.message = "branching at step \(step): re-simulating steps 1…\(step) with the recorded edits"
+            return [.branch(atStep: step)]
         case .saveRecording:
             return state.lanes.isEmpty ? [] : [.save]
         case .exportCast:
@@ -222,52 +234,6 @@ public struct Playground: Sendable {
             break
         }
         return []
-    }
-
-    private func parameterList() -> [ParameterRow] {
-        guard let lane = state.lanes.first else { return [] }
-        // Edits apply to the decode as it is now, whatever step is on screen.
-        return state.parameterRows(of: lane, canvas: lane.replay.latest, isFirst: true)
-    }
-
-    private func phrase(_ timing: ParameterTiming) -> String {
-        switch timing {
-        case .nextStep: "at the next step"
-        case .nextBlock: "when the next block opens"
-        case .restart: "on restart (the decode restarts with it)"
-        }
-    }
-
-    /// Moves the selected parameter one notch as its descriptor says (±step, ×2/÷2 over the
-    /// canvas's divisors, the next choice, a flip), from a pending edit if one is on its way.
-    /// A restart-timed parameter, or any edit once the decode has ended, restarts it on the same
-    /// seed; a value with nowhere to go is refused here with the reason.
-    private mutating func nudgeParameter(up: Bool) -> [PlaygroundEffect] {
-        let list = parameterList()
-        guard state.selectedParameter < list.count else { return [] }
-        let row = list[state.selectedParameter]
-        guard let descriptor = state.parameterDescriptors.first(where: { $0.key == row.key }) else {
-            state.message = "\(row.key) cannot be edited here"
-            return []
-        }
-        let from = row.pending ?? row.value
-        let next: String
-        switch descriptor.nudged(up: up, from: from) {
-        case .failure(let refusal):
-            state.message = refusal.description
-            return []
-        case .success(let value):
-            next = value
-        }
-        guard let lane = state.lanes.first else { return [] }
-        state.pendingEdits[row.key] = next
-        if lane.replay.isFinished || (descriptor.timing == .restart && lane.replay.count > 0) {
-            let why = lane.replay.isFinished ? "the decode has ended" : "it is fixed when a decode starts"
-            state.message = "\(row.key) \(from) → \(next): restarting with it on the same seed (\(why))"
-            return [.control(.setParameterAndRestart(key: row.key, value: next), lane: 0)]
-        }
-        state.message = "\(row.key) \(from) → \(next) " + (lane.replay.count == 0 ? "from the start" : phrase(descriptor.timing))
-        return [.control(.setParameter(key: row.key, value: next), lane: 0)]
     }
 
     private mutating func moveCursor(by delta: Int) {

@@ -50,9 +50,11 @@ public struct PlaygroundState: Sendable {
     public var sourceLabel = ""
     public var isLive = false
     public var input: LineInput?
-    /// The first lane's editable parameters as its live source describes them (empty in replay).
+    /// The lane whose parameters `[` and `]` edit: the first, or a branch once there is one.
+    public var editLane = 0
+    /// The edited lane's parameters as its live source describes them (empty in replay).
     public var parameterDescriptors: [ParameterDescriptor] = []
-    /// Edits sent to the first lane's decode and not yet seen applied or refused, by key.
+    /// Edits sent to the edited lane's decode and not yet seen applied or refused, by key.
     public var pendingEdits: [String: String] = [:]
 
     /// Steps per second; the last is "as fast as steps arrive".
@@ -75,7 +77,7 @@ public struct PlaygroundState: Sendable {
         return merged.keys.sorted().map { ($0, merged[$0]!) }
     }
 
-    /// The parameter list of a lane: for the first lane of a live decode in its decoder's table
+    /// The parameter list of a lane: for the edited lane of a live decode in its decoder's table
     /// order with timing tags and pending edits; otherwise the recorded configuration by key.
     public func parameterRows(of lane: Lane, canvas: Canvas, isFirst: Bool) -> [ParameterRow] {
         let values = parameters(of: lane, canvas: canvas)

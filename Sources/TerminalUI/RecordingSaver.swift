@@ -10,7 +10,12 @@ public enum RecordingSaver {
             let path = index == 0 ? base : base.replacingOccurrences(of: ".jsonl", with: "") + "-\(index + 1).jsonl"
             do {
                 let writer = try TrajectoryWriter(path: path)
-                try writer.write(replay.header)
+                var header = replay.header
+                // A branch saved beside its parent names the parent's file.
+                if index > 0, header.branch != nil, header.branch?.parentFile == nil {
+                    header.branch?.parentFile = URL(fileURLWithPath: base).lastPathComponent
+                }
+                try writer.write(header)
                 for step in replay.steps { try writer.write(step) }
                 if let end = replay.end { try writer.write(end) }
                 written.append(path)

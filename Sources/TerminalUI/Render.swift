@@ -17,14 +17,15 @@ struct PaneLayout {
     let size: TerminalSize
     let lanes: Int
 
-    var laneWidth: Int { lanes > 1 ? (size.columns - 1) / 2 : size.columns - Self.statsWidth - 1 }
+    /// Lanes side by side (a race has up to four), one border column between neighbours.
+    var laneWidth: Int { lanes > 1 ? (size.columns - (lanes - 1)) / lanes : size.columns - Self.statsWidth - 1 }
     /// Rows between the title bar and the timeline.
     var bodyTop: Int { 1 }
     var bodyBottom: Int { size.rows - 2 }
     var canvasTop: Int { bodyTop + 1 }
     var canvasBottom: Int { lanes > 1 ? bodyBottom - Self.compareStatsHeight : bodyBottom - Self.inspectorHeight }
     var canvasHeight: Int { max(0, canvasBottom - canvasTop) }
-    func laneX(_ index: Int) -> Int { index == 0 ? 0 : laneWidth + 1 }
+    func laneX(_ index: Int) -> Int { index * (laneWidth + 1) }
 }
 
 /// Draws the whole playground. Pure: the same state, theme and size give the same screen.
@@ -47,13 +48,15 @@ public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize, k
     for (index, frame) in frames.enumerated() {
         let x = layout.laneX(index)
         let width = layout.laneWidth
-        paneTitle("canvas · \(frame.header.decoder) · step \(frame.step)/\(frame.lane.replay.count)", x: x, y: layout.bodyTop,
+        let branch = frame.header.branch.map { " · branch of step \($0.step)" } ?? ""
+        paneTitle("canvas · \(frame.header.decoder)\(branch) · step \(frame.step)/\(frame.lane.replay.count)", x: x, y: layout.bodyTop,
                   width: width, into: &screen)
         CanvasPane(frame: frame, showGhosts: state.showGhosts, maskGlyph: theme.maskGlyph, cursor: state.cursor)
             .draw(into: &screen, x: x, y: layout.canvasTop, width: width, height: layout.canvasHeight)
         let isSingle = frames.count == 1
-        let stats = StatsPane(frame: frame, parameters: state.parameterRows(of: frame.lane, canvas: frame.canvas, isFirst: index == 0),
-                              selectedParameter: index == 0 ? state.selectedParameter : nil, histogram: state.histogram)
+        let edited = index == state.editLane
+        let stats = StatsPane(frame: frame, parameters: state.parameterRows(of: frame.lane, canvas: frame.canvas, isFirst: edited),
+                              selectedParameter: edited ? state.selectedParameter : nil, histogram: state.histogram)
         if isSingle {
             let statsX = width + 1
             for row in layout.bodyTop..<layout.bodyBottom { screen.put("│", x: width, y: row, foreground: .border) }
@@ -64,7 +67,7 @@ public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize, k
             InspectorPane(frame: frame, position: state.cursor)
                 .draw(into: &screen, x: 0, y: layout.canvasBottom + 1, width: width, height: PaneLayout.inspectorHeight - 1)
         } else {
-            if index == 1 { for row in layout.bodyTop..<layout.bodyBottom { screen.put("│", x: x - 1, y: row, foreground: .border) } }
+            if index >= 1 { for row in layout.bodyTop..<layout.bodyBottom { screen.put("│", x: x - 1, y: row, foreground: .border) } }
             if state.compareShowsInspector {
                 // Both lanes inspect the same position, so their histories can be read side by side.
                 paneTitle("inspector · \(frame.header.decoder)", x: x, y: layout.canvasBottom, width: width, into: &screen)

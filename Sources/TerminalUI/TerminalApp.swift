@@ -20,7 +20,7 @@ public struct TerminalApp {
     }
 
     public var playground: Playground
-    public let sources: [any PlaybackSource]
+    public private(set) var sources: [any PlaybackSource]
     public let theme: Theme
     /// Writes the lanes as trajectory files; returns a message for the status line.
     public var save: ([Replay]) -> String
@@ -57,6 +57,14 @@ public struct TerminalApp {
                     return .quit
                 case .save:
                     playground.state.message = save(playground.state.lanes.map(\.replay))
+                case .branch(let step):
+                    if let branch = sources.first?.branch(atStep: step) {
+                        sources.append(branch)
+                        playground.state.editLane = sources.count - 1
+                        playground.state.selectedParameter = 0
+                    } else {
+                        playground.state.message = "this source cannot branch (branching re-simulates a live decode)"
+                    }
                 case .export:
                     playground.state.message = RecordingSaver.exportCast(playground.state, theme: theme, size: backend.size,
                                                                          path: exportPath())

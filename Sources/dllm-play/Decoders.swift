@@ -12,11 +12,12 @@ struct Decoders: ParsableCommand {
             let width = entry.parameters.map(\.key.count).max() ?? 0
             for p in entry.parameters {
                 let key = p.key.padding(toLength: width, withPad: " ", startingAt: 0)
-                print("  \(key)  = \(p.defaultValue)  (\(p.valid))")
+                print("  \(key)  = \(p.defaultValue)  (\(p.valid); live edits: \(p.timing.rawValue))")
                 print("  \(String(repeating: " ", count: width))    \(p.summary) [\(p.source)]")
             }
             print()
         }
         print("Set any of them with: dllm-play run --decoder ID --set key=value")
+        print("Unset block_length and steps are fitted to --gen-length (a block divides the canvas; one token per step).")
     }
 }

@@ -9,6 +9,8 @@ struct LiveConfiguration: Sendable {
     var settings: [String]
     var prompt: String
     var seed: UInt64
+    /// Set on a branch: where it left its parent (recorded in its header).
+    var branch: BranchOrigin? = nil
 }
 
 /// The playground's live source: a `Session` decoding on its own thread under a
@@ -33,10 +35,17 @@ final class LiveSource: PlaybackSource {
     private let replacement = ReplacementBox()
     /// The descriptors last handed to the UI (sent again only when they change).
     private var sentDescriptors: [ParameterDescriptor] = []
+    /// The current decode as received (header and steps), which a branch re-simulates.
+    private var startHeader: TrajectoryHeader?
+    private var history: [StepRecord] = []
+    /// Builds a session factory on a model instance of its own (a branch decodes on its own thread).
+    private let makeFactory: (() throws -> (LiveConfiguration) throws -> Session)?
 
     init(label: String, configuration: LiveConfiguration, paused: Bool, recordPath: String?,
-         makeSession: @escaping (LiveConfiguration) throws -> Session) throws {
+         makeSession: @escaping (LiveConfiguration) throws -> Session,
+         makeFactory: (() throws -> (LiveConfiguration) throws -> Session)? = nil) throws {
         self.label = label
+        self.makeFactory = makeFactory
         self.configuration = configuration
         self.makeSession = makeSession
         self.paused = paused
@@ -64,11 +73,14 @@ final class LiveSource: PlaybackSource {
             case .header(let header):
                 updates.append(.start(header))
                 sentDescriptors = []
+                startHeader = header
+                history = []
                 // What is decoding now, so a prompt edit or a restart keeps it.
                 configuration.settings = header.config.keys.sorted().map { "\($0)=\(header.config[$0]!)" }
                 record { writer in try writer.write(header) }
             case .step(let step):
                 updates.append(.step(step))
+                history.append(step)
                 for case .parameterChange(let change) in step.events {
                     configuration.settings.append("\(change.key)=\(change.newValue)")
                 }
@@ -122,10 +134,12 @@ final class LiveSource: PlaybackSource {
             var next = configuration
             next.decoder = id
             next.settings = []
+            next.branch = nil
             replace(with: next)
         case .editPrompt(let text):
             var next = configuration
             next.prompt = text
+            next.branch = nil
             replace(with: next)
         case .restart(let seed):
             configuration.seed = seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
@@ -134,6 +148,27 @@ final class LiveSource: PlaybackSource {
             pending.append(.note("restarted with seed \(configuration.seed)"))
         case .saveRecording:
             break  // the UI writes what it has received (RecordingSaver)
+        }
+    }
+
+    /// A new live lane that re-simulates this decode through `step` with the recorded edits (same
+    /// configuration at start, prompt and seed, so it shares steps 1…step exactly) on a model
+    /// instance of its own, then waits paused. Its header names the parent's file and the step.
+    func branch(atStep step: Int) -> (any PlaybackSource)? {
+        guard let header = startHeader, let makeFactory, step <= history.count else { return nil }
+        let parentFile = recordPath.map { URL(fileURLWithPath: $0).lastPathComponent }
+        let branchRecord = recordPath.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-branch-\(step).jsonl" }
+        let start = LiveConfiguration(decoder: header.decoder, settings: header.config.keys.sorted().map { "\($0)=\(header.config[$0]!)" },
+                                      prompt: header.promptText, seed: header.seed,
+                                      branch: BranchOrigin(parentFile: parentFile, step: step))
+        do {
+            let source = try LiveSource(label: label, configuration: start, paused: true, recordPath: branchRecord,
+                                        makeSession: try makeFactory(), makeFactory: makeFactory)
+            source.controller.resimulate(edits: RecordedEdit.all(in: Array(history.prefix(step))), through: step)
+            return source
+        } catch {
+            pending.append(.note("cannot branch: \(error)"))
+            return nil
         }
     }
 

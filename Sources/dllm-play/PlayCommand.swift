@@ -19,15 +19,23 @@ struct PlayCommand: ParsableCommand {
     var prompt = "Solve this 4x4 Sudoku (0 marks a blank, rows separated by spaces): 3104 0030 1302 0200"
     @Option(help: "Write the trajectory as JSON Lines to FILE as it is decoded (- for standard output, with --plain).")
     var record: String?
-    @Option(help: "A second decoder to run side by side on the same prompt and seed.")
+    @Option(help: "Decoders to race side by side on the same prompt and seed: one id, or up to three comma-separated (a,b,c).")
     var compare: String?
+
+    /// The --compare ids, in order (empty without the option).
+    var compared: [String] {
+        compare.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+    }
     @Flag(help: "Start paused (step with . or resume with space).")
     var paused = false
     @OptionGroup var display: DisplayOptions
 
     func run() throws {
         if let problem = options.problem() { throw ValidationError(problem) }
-        for id in [options.decoder] + (compare.map { [$0] } ?? []) {
+        guard compared.count <= 3 else {
+            throw ValidationError("--compare takes at most three decoders (four lanes in all), got \(compared.count)")
+        }
+        for id in [options.decoder] + compared {
             do { _ = try DecoderRegistry.entry(id) } catch { throw ValidationError(error.description) }
         }
         let first = LiveConfiguration(decoder: options.decoder, settings: options.settings, prompt: prompt, seed: options.seed)
@@ -38,12 +46,12 @@ struct PlayCommand: ParsableCommand {
         var sources: [any PlaybackSource] = []
         do {
             sources.append(try LiveSource(label: "live", configuration: first, paused: paused, recordPath: record,
-                                          makeSession: try sessionFactory()))
-            if let compare {
-                let second = LiveConfiguration(decoder: compare, settings: [], prompt: prompt, seed: options.seed)
-                let secondRecord = record.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-\(compare).jsonl" }
-                sources.append(try LiveSource(label: "live", configuration: second, paused: paused, recordPath: secondRecord,
-                                              makeSession: try sessionFactory()))
+                                          makeSession: try sessionFactory(), makeFactory: { try sessionFactory() }))
+            for id in compared {
+                let lane = LiveConfiguration(decoder: id, settings: [], prompt: prompt, seed: options.seed)
+                let laneRecord = record.map { $0.replacingOccurrences(of: ".jsonl", with: "") + "-\(id).jsonl" }
+                sources.append(try LiveSource(label: "live", configuration: lane, paused: paused, recordPath: laneRecord,
+                                              makeSession: try sessionFactory(), makeFactory: { try sessionFactory() }))
             }
         } catch let error as ExitCode { throw error } catch {
             // Before the terminal is taken over: one line, as `run` prints it.
@@ -65,7 +73,8 @@ struct PlayCommand: ParsableCommand {
                                                   answerLength: loaded.answerLength)
             // Checked on every session, not only at start-up: a prompt edited in the UI can outgrow the context too.
             let promptTokens = try loaded.promptTokens(for: configuration.prompt)
-            let setup = loaded.sessionSetup(promptTokens: promptTokens, prompt: configuration.prompt, seed: configuration.seed)
+            var setup = loaded.sessionSetup(promptTokens: promptTokens, prompt: configuration.prompt, seed: configuration.seed)
+            setup.branch = configuration.branch
             return try Session(decoder: decoder, predictor: loaded.predictor, setup: setup)
         }
     }

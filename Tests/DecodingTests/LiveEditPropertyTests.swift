@@ -181,3 +181,93 @@ import TestSupport
         #expect(outcome.end?.nfe == Self.answerLength)
     }
 }
+
+/// The same edits through the controller the playground uses: refusals come back with their
+/// reason, a cache switch mid-block finishes, and a restart-timed edit restarts on the same seed.
+@Suite struct ControllerEditTests {
+    static func session(_ id: String, _ settings: [String]) throws -> Session {
+        try Session(decoder: try DecoderRegistry.make(id, settings: settings, answerLength: 32), predictor: SyntheticPredictor(),
+                    setup: SessionSetup(promptTokens: [3, 4], answerLength: 32, seed: 4, recordsTimings: false))
+    }
+
+    static func steps(_ controller: SessionController, _ count: Int) -> [SessionOutput] {
+        var outputs: [SessionOutput] = []
+        for _ in 0..<count { controller.stepOnce() }
+        while outputs.filter({ if case .step = $0 { true } else { false } }).count < count {
+            outputs += controller.poll()
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        return outputs
+    }
+
+    @Test("cache prefix → dual mid-block through the controller finishes; a bad edit is refused with its reason")
+    func cacheSwitchAndRefusal() throws {
+        let controller = SessionController.start(try Self.session("fast-dllm", ["cache=prefix", "block_length=16"]), paused: true,
+                                                 check: try DecoderRegistry.entry("fast-dllm").check)
+        _ = Self.steps(controller, 2)
+        try controller.set(key: "cache", value: "dual")
+        try controller.set(key: "block_length", value: "12")
+        _ = Self.steps(controller, 1)
+        let refusals = controller.pollRefusals()
+        #expect(refusals.map(\.key) == ["block_length"] && refusals.first?.reason.contains("does not divide") == true)
+        #expect(controller.parameterDescriptors.first { $0.key == "cache" }?.value == "dual")
+        controller.resume()
+        controller.waitForEnd()
+        guard case .end(let end) = controller.poll().last else { Issue.record("no end record"); return }
+        #expect(end.reason == .finished, "\(end.message ?? "")")
+        controller.cancel()
+        controller.wait()
+    }
+
+    @Test("a restart-timed edit mid-decode restarts on the same seed with the new value")
+    func restartTimed() throws {
+        let controller = SessionController.start(try Self.session("d3llm", []), paused: true,
+                                                 check: try DecoderRegistry.entry("d3llm").check)
+        _ = Self.steps(controller, 1)
+        try controller.set(key: "block_length", value: "16")
+        try controller.setAndRestart(key: "block_length", value: "16")
+        var header: TrajectoryHeader?
+        while header == nil {
+            for case .header(let h) in controller.poll() { header = h }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        #expect(header?.config["block_length"] == "16" && header?.seed == 4)
+        #expect(controller.pollRefusals().first?.reason.contains("takes effect on restart") == true)
+        controller.cancel()
+        controller.wait()
+    }
+}
+
+/// A branch: a fresh session re-simulates the parent through step k with the recorded edits,
+/// through the controller the playground uses, and shares the parent's steps exactly.
+@Suite struct BranchResimulationTests {
+    @Test("re-simulating through step k with the recorded edits reproduces the parent's first k steps",
+          arguments: ["fast-dllm", "llada", "wino", "dream"])
+    func resimulation(id: String) throws {
+        let parent = try LiveEditPropertyTests.run(id, seed: 11, options: SyntheticPredictor.Options(),
+                                                   edits: [(atStep: 1, key: "temperature", value: "0.5"),
+                                                           (atStep: 3, key: "temperature", value: "0")])
+        let k = min(5, parent.steps.count)
+        let header = try #require(parent.header)
+        var setup = LiveEditPropertyTests.setup
+        setup.seed = header.seed
+        setup.branch = BranchOrigin(parentFile: "parent.jsonl", step: k)
+        let settings = header.config.keys.sorted().map { "\($0)=\(header.config[$0]!)" }
+        let session = try Session(decoder: try DecoderRegistry.make(id, settings: settings), predictor: SyntheticPredictor(), setup: setup)
+        let controller = SessionController.start(session, paused: true)
+        controller.resimulate(edits: RecordedEdit.all(in: Array(parent.steps.prefix(k))), through: k)
+        var steps: [StepRecord] = [], branchHeader: TrajectoryHeader?
+        while steps.count < k {
+            for output in controller.poll() {
+                if case .step(let step) = output { steps.append(step) }
+                if case .header(let h) = output { branchHeader = h }
+            }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        #expect(steps == Array(parent.steps.prefix(k)))
+        #expect(branchHeader?.branch == BranchOrigin(parentFile: "parent.jsonl", step: k))
+        #expect(controller.isPaused && controller.pollRefusals().isEmpty)
+        controller.cancel()
+        controller.wait()
+    }
+}
