@@ -46,6 +46,14 @@ import TestSupport
         #expect(outputs.dropFirst().dropLast().allSatisfy { $0[0] as? Double == 0.25 || $0[0] as? Double == 0 })
     }
 
+    @Test("a branch lane gets a marker at the first step after its fork")
+    func branchMarker() {
+        let step = SampleTrajectory.steps()[3]
+        let marked = castMarkers(step, lane: 1, branch: BranchOrigin(parentFile: "run.jsonl", step: 3))
+        #expect(marked.first == "step 4 · lane 2: branches from run.jsonl after step 3")
+        #expect(castMarkers(step, lane: 1, branch: BranchOrigin(parentFile: nil, step: 5)).allSatisfy { !$0.contains("branches") })
+    }
+
     @Test("v2: width and height, absolute non-decreasing times, no exit event")
     func version2() throws {
         let (header, events) = try lines(.v2)
