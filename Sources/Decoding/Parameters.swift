@@ -61,14 +61,18 @@ public struct Parameter<Config> {
         let valid = "integer in \(range.lowerBound)...\(range.upperBound)"
         return Parameter(key: key, valid: valid, summary: summary, source: source, timing: timing,
                          read: { String($0[keyPath: path]) },
-                         write: { config, text throws(DecoderError) in
-                             guard let value = Int(text), range.contains(value) else {
-                                 throw .invalidValue(key: key, value: text, valid: valid)
-                             }
-                             config[keyPath: path] = value
-                         },
+                         write: integerWriter(key, path, range, valid: valid),
                          kind: { config, answer in .integer(range, step: max(1, stepOnCanvas?(config, answer) ?? 1)) },
                          zeroMeans: zeroMeansAnswerLength ? { $0 } : nil)
+    }
+
+    /// Parses an integer in `range` into the field at `path` (integers and block lengths).
+    private static func integerWriter(_ key: String, _ path: WritableKeyPath<Config, Int>, _ range: ClosedRange<Int>,
+                                      valid: String) -> (inout Config, String) throws(DecoderError) -> Void {
+        { config, text throws(DecoderError) in
+            guard let value = Int(text), range.contains(value) else { throw .invalidValue(key: key, value: text, valid: valid) }
+            config[keyPath: path] = value
+        }
     }
 
     /// A block length: an integer in a range that, on a canvas, must divide the answer (checked by
@@ -78,12 +82,7 @@ public struct Parameter<Config> {
         let valid = "integer in \(range.lowerBound)...\(range.upperBound)"
         return Parameter(key: key, valid: valid, summary: summary, source: source, timing: timing,
                          read: { String($0[keyPath: path]) },
-                         write: { config, text throws(DecoderError) in
-                             guard let value = Int(text), range.contains(value) else {
-                                 throw .invalidValue(key: key, value: text, valid: valid)
-                             }
-                             config[keyPath: path] = value
-                         },
+                         write: integerWriter(key, path, range, valid: valid),
                          kind: { _, answer in .length(divisors: divisors(of: answer).filter(range.contains)) },
                          zeroMeans: nil)
     }

@@ -3,12 +3,9 @@ import Kernels
 import Modeling
 import Recording
 
-/// What a session hands to its consumers, in order: one header, one record per step, one end.
-public enum SessionOutput: Sendable, Equatable {
-    case header(TrajectoryHeader)
-    case step(StepRecord)
-    case end(EndRecord)
-}
+/// What a session hands to its consumers, in order: one header, one record per step, one end —
+/// exactly the lines of the trajectory it describes, so a consumer can write them as they come.
+public typealias SessionOutput = TrajectoryLine
 
 /// Everything about a decode that is not the decoder or the model: the prompt, the answer
 /// length, the seed, and how token ids become text (from the tokenizer; optional in tests).

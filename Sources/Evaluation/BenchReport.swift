@@ -29,14 +29,19 @@ public struct DecodeOutcome: Codable, Sendable, Equatable {
     /// undefined (a constant decode order, an incomplete answer).
     public var arness: Double?
     public var emergence: Double?
+    /// Final answer tokens that differ from the same decode without a cache (`bench --cache-drift`,
+    /// cached settings only).
+    public var cacheDrift: Int?
 
-    public init(answer: String, nfe: Int, usefulTokens: Int, seconds: Double, arness: Double? = nil, emergence: Double? = nil) {
+    public init(answer: String, nfe: Int, usefulTokens: Int, seconds: Double, arness: Double? = nil, emergence: Double? = nil,
+                cacheDrift: Int? = nil) {
         self.answer = answer
         self.nfe = nfe
         self.usefulTokens = usefulTokens
         self.seconds = seconds
         self.arness = arness
         self.emergence = emergence
+        self.cacheDrift = cacheDrift
     }
 }
 
@@ -64,6 +69,8 @@ public struct SettingSummary: Codable, Sendable, Equatable {
     /// Means over the items where each is defined (nil when none is).
     public var meanARness: Double?
     public var meanEmergence: Double?
+    /// Mean differing final tokens against the uncached twin, over the items that ran one.
+    public var meanCacheDrift: Double?
 
     public init(setting: BenchSetting, results: [ItemResult]) {
         self.setting = setting
@@ -79,6 +86,7 @@ public struct SettingSummary: Codable, Sendable, Equatable {
         tokensPerSecond = wallSeconds > 0 ? Double(tokens) / wallSeconds : 0
         meanARness = mean(results.compactMap(\.outcome.arness))
         meanEmergence = mean(results.compactMap(\.outcome.emergence))
+        meanCacheDrift = mean(results.compactMap(\.outcome.cacheDrift).map(Double.init))
     }
 }
 
@@ -125,7 +133,8 @@ public struct BenchReport: Codable, Sendable {
 
     /// The table printed after a run.
     public func table() -> String {
-        let header = ["setting", "acc %", "NFE", "TPF", "tok/s", "wall s", "AUP", "AR-ness", "emerge"]
+        let showsDrift = summaries.contains { $0.meanCacheDrift != nil }
+        let header = ["setting", "acc %", "NFE", "TPF", "tok/s", "wall s", "AUP", "AR-ness", "emerge"] + (showsDrift ? ["drift"] : [])
         var rows: [[String]] = []
         var shownAUP = Set<String>()
         for s in summaries {
@@ -133,21 +142,23 @@ public struct BenchReport: Codable, Sendable {
             rows.append([s.label, String(format: "%.1f", s.accuracy), String(format: "%.1f", s.meanNFE),
                          String(format: "%.2f", s.tokensPerForward), String(format: "%.1f", s.tokensPerSecond),
                          String(format: "%.1f", s.wallSeconds), aupText,
-                         s.meanARness.map { String(format: "%.2f", $0) } ?? "-", s.meanEmergence.map { String(format: "%.2f", $0) } ?? "-"])
+                         s.meanARness.map { String(format: "%.2f", $0) } ?? "-", s.meanEmergence.map { String(format: "%.2f", $0) } ?? "-"]
+                        + (showsDrift ? [s.meanCacheDrift.map { String(format: "%.1f", $0) } ?? "-"] : []))
         }
         return TextTable.render(header: header, rows: rows)
     }
 
     /// One CSV line per setting.
     public func csv() -> String {
-        var lines = ["decoder,setting,items,correct,accuracy,mean_nfe,tpf,tokens_per_second,wall_seconds,aup,arness,emergence"]
+        var lines = ["decoder,setting,items,correct,accuracy,mean_nfe,tpf,tokens_per_second,wall_seconds,aup,arness,emergence,cache_drift"]
         for s in summaries {
             let label = s.label.contains(",") ? "\"\(s.label)\"" : s.label
             lines.append([s.setting.decoder, label, "\(s.items)", "\(s.correct)", String(format: "%.4f", s.accuracy),
                           String(format: "%.4f", s.meanNFE), String(format: "%.4f", s.tokensPerForward),
                           String(format: "%.4f", s.tokensPerSecond), String(format: "%.4f", s.wallSeconds),
                           String(format: "%.4f", aup[s.setting.decoder] ?? 0),
-                          s.meanARness.map { String(format: "%.4f", $0) } ?? "", s.meanEmergence.map { String(format: "%.4f", $0) } ?? ""]
+                          s.meanARness.map { String(format: "%.4f", $0) } ?? "", s.meanEmergence.map { String(format: "%.4f", $0) } ?? "",
+                          s.meanCacheDrift.map { String(format: "%.4f", $0) } ?? ""]
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

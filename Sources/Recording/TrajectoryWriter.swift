@@ -36,6 +36,14 @@ public final class TrajectoryWriter {
     public func write(_ header: TrajectoryHeader) throws { try writeLine(header) }
     public func write(_ step: StepRecord) throws { try writeLine(step) }
     public func write(_ end: EndRecord) throws { try writeLine(end) }
+    /// Any line: what a `Session` consumer that records its output passes on.
+    public func write(_ line: TrajectoryLine) throws {
+        switch line {
+        case .header(let header): try write(header)
+        case .step(let step): try write(step)
+        case .end(let end): try write(end)
+        }
+    }
 
     /// One JSON object and a newline, as one write.
     public func writeLine<T: Encodable>(_ value: T) throws {

@@ -14,6 +14,9 @@ struct CanvasPane {
     let showGhosts: Bool
     let maskGlyph: String
     let cursor: Int?
+    /// The decode-order map: written answer positions show the step that wrote them, coloured
+    /// from the gradient's top (early) to its bottom (late).
+    var showOrder = false
 
     /// Pieces of every position for a pane `width` columns wide (a long token wraps over rows).
     func layout(width: Int) -> (pieces: [Piece], rows: Int) {
@@ -50,6 +53,12 @@ struct CanvasPane {
         let cell = frame.canvas.cells[position]
         let touched = frame.canvas.touchedThisStep.contains(position)
         func token(_ id: Int) -> (String, Bool) { TokenDisplay.sanitize(frame.text(of: id)) }
+        if showOrder, cell.state != .prompt, cell.state != .masked, let step = cell.changedAtStep {
+            let digits = String(max(1, frame.step)).count
+            let label = String(repeating: " ", count: digits - String(step).count) + String(step)
+            let lateness = frame.step > 1 ? Double(step - 1) / Double(frame.step - 1) : 0
+            return (" " + label, StyleRole.committed(confidence: 1 - lateness), false)
+        }
         switch cell.state {
         case .prompt:
             let (text, breaks) = token(cell.token)

@@ -40,7 +40,7 @@ public enum CastExport {
             playground.state.following = step == total
             playground.state.playing = step < total
             for (index, replay) in lanes.enumerated() where step > 0 && step <= replay.steps.count {
-                let label = castMarkers(replay.steps[step - 1], lane: lanes.count > 1 ? index : nil)
+                let label = castMarkers(replay.steps[step - 1], lane: lanes.count > 1 ? index : nil, branch: replay.header.branch)
                 events += label.map { (time, "m", $0) }
             }
             let screen = render(playground.state, theme: theme, size: options.size)

@@ -31,7 +31,7 @@ public enum Action: String, CaseIterable, Sendable {
     case cursorLeft, cursorRight, cursorUp, cursorDown
     case nextParameter, decreaseParameter, increaseParameter
     case switchDecoder, editPrompt, restart, branch, saveRecording, exportCast
-    case toggleGhosts, toggleHistogram, toggleInspector, toggleHelp, quit
+    case toggleGhosts, toggleOrder, toggleHistogram, toggleInspector, toggleHelp, quit
 
     /// Actions that need a live decode (a model), not a recording.
     public var isLiveOnly: Bool {
@@ -77,6 +77,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.character("s")], action: .saveRecording, description: "save the trajectory so far"),
         Binding(keys: [.character("x")], action: .exportCast, description: "export an asciinema .cast"),
         Binding(keys: [.character("t")], action: .toggleGhosts, description: "show ghost top-1 predictions"),
+        Binding(keys: [.character("o")], action: .toggleOrder, description: "decode order: the step of each commit"),
         Binding(keys: [.character("m")], action: .toggleHistogram, description: "histogram: confidence/entropy"),
         Binding(keys: [.character("i")], action: .toggleInspector, description: "compare: stats ↔ inspector"),
         Binding(keys: [.character("?")], action: .toggleHelp, description: "this help"),

@@ -202,6 +202,8 @@ public struct Playground: Sendable {
             return state.lanes.isEmpty ? [] : [.export]
         case .toggleGhosts:
             state.showGhosts.toggle()
+        case .toggleOrder:
+            state.showOrder.toggle()
         case .toggleHistogram:
             state.histogram = state.histogram == .confidence ? .entropy : .confidence
         case .toggleInspector:
@@ -247,7 +249,7 @@ public struct Playground: Sendable {
         guard let cursor = state.cursor else { moveCursor(by: 0); return }
         let layout = PaneLayout(size: size, lanes: state.lanes.count)
         let frame = LaneFrame(lane: lane, viewedStep: state.viewedStep)
-        let pane = CanvasPane(frame: frame, showGhosts: state.showGhosts, maskGlyph: "_", cursor: cursor)
+        let pane = CanvasPane(frame: frame, showGhosts: state.showGhosts, maskGlyph: "_", cursor: cursor, showOrder: state.showOrder)
         state.cursor = pane.position(from: cursor, rowDelta: delta, width: layout.laneWidth)
     }
 

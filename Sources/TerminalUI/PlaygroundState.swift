@@ -37,6 +37,9 @@ public struct PlaygroundState: Sendable {
     /// Canvas position under the inspector cursor.
     public var cursor: Int?
     public var showGhosts = false
+    /// Draw each written answer position as the step that wrote it (the decode-order map of
+    /// docs/analysis.md) instead of its token.
+    public var showOrder = false
     public var showHelp = false
     public var histogram = HistogramMetric.confidence
     /// Compare mode: the pane under each lane shows the inspector at the shared cursor instead of

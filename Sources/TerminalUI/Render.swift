@@ -51,7 +51,7 @@ public func render(_ state: PlaygroundState, theme: Theme, size: TerminalSize, k
         let branch = frame.header.branch.map { " · branch of step \($0.step)" } ?? ""
         paneTitle("canvas · \(frame.header.decoder)\(branch) · step \(frame.step)/\(frame.lane.replay.count)", x: x, y: layout.bodyTop,
                   width: width, into: &screen)
-        CanvasPane(frame: frame, showGhosts: state.showGhosts, maskGlyph: theme.maskGlyph, cursor: state.cursor)
+        CanvasPane(frame: frame, showGhosts: state.showGhosts, maskGlyph: theme.maskGlyph, cursor: state.cursor, showOrder: state.showOrder)
             .draw(into: &screen, x: x, y: layout.canvasTop, width: width, height: layout.canvasHeight)
         let isSingle = frames.count == 1
         let edited = index == state.editLane

@@ -77,18 +77,16 @@ final class LiveSource: PlaybackSource {
                 history = []
                 // What is decoding now, so a prompt edit or a restart keeps it.
                 configuration.settings = header.config.keys.sorted().map { "\($0)=\(header.config[$0]!)" }
-                record { writer in try writer.write(header) }
             case .step(let step):
                 updates.append(.step(step))
                 history.append(step)
                 for case .parameterChange(let change) in step.events {
                     configuration.settings.append("\(change.key)=\(change.newValue)")
                 }
-                record { writer in try writer.write(step) }
             case .end(let end):
                 updates.append(.end(end))
-                record { writer in try writer.write(end) }
             }
+            record { writer in try writer.write(output) }
         }
         for refusal in controller.pollRefusals() {
             updates.append(.refused(key: refusal.key, reason: refusal.reason))

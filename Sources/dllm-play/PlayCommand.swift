@@ -92,17 +92,15 @@ struct PlayCommand: ParsableCommand {
         let writer = try record.map { try TrajectoryWriter(path: $0) }
         var replay: Replay?
         session.addConsumer { output in
+            try? writer?.write(output)
             switch output {
             case .header(let header):
-                try? writer?.write(header)
                 replay = Replay(header: header)
                 if writer == nil || self.record != "-" { print(PlainReport.heading(header)) }
             case .step(let step):
-                try? writer?.write(step)
                 replay?.append(step)
                 if self.record != "-", let canvas = replay?.latest { print(PlainReport.line(for: step, canvas: canvas)) }
             case .end(let end):
-                try? writer?.write(end)
                 replay?.finish(end)
             }
         }

@@ -40,13 +40,7 @@ struct Run: ParsableCommand {
         if let record {
             let writer = try TrajectoryWriter(path: record)
             session.addConsumer { output in
-                do {
-                    switch output {
-                    case .header(let header): try writer.write(header)
-                    case .step(let step): try writer.write(step)
-                    case .end(let end): try writer.write(end)
-                    }
-                } catch { writeError = error }
+                do { try writer.write(output) } catch { writeError = error }
             }
         }
         let clock = ContinuousClock.now

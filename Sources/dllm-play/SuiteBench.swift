@@ -30,6 +30,8 @@ struct SuiteBenchOptions: ParsableArguments {
     var csv: String?
     @Option(help: "Write a Markdown section (command, table, AUP, plot) for a results page.")
     var markdown: String?
+    @Flag(help: "For cached settings, also decode without the cache and count the final answer tokens that differ.")
+    var cacheDrift = false
 
     /// Every value checked before a model is loaded: a list or sweep that would run nothing, or a
     /// count out of range, is a usage error rather than an empty report.
@@ -107,8 +109,9 @@ enum SuiteBench {
             let setup = SessionSetup(promptTokens: prompts[item.id] ?? [], promptText: item.prompt, answerLength: genLength, seed: seed,
                                      detokenize: { tokenizer.decode($0, skipSpecialTokens: true) })
             let start = DispatchTime.now().uptimeNanoseconds
-            let session = try Session(decoder: try DecoderRegistry.make(setting.decoder, settings: arguments(for: setting, genLength: genLength)),
-                                      predictor: predictor, setup: setup)
+            let decoder = try DecoderRegistry.make(setting.decoder, settings: arguments(for: setting, genLength: genLength))
+            let uncached = options.cacheDrift ? uncachedTwin(decoder.configuration) : nil
+            let session = try Session(decoder: decoder, predictor: predictor, setup: setup)
             var replay: Replay?
             session.addConsumer { output in
                 switch output {
@@ -121,8 +124,15 @@ enum SuiteBench {
             if end.reason == .error { throw fail("\(setting.label) on \(item.id): \(end.message ?? "decode failed")") }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let analysis = replay.map(TrajectoryAnalysis.init)
+            var drift: Int?
+            if let uncached {
+                let twin = try Session.decode(setting.decoder, settings: arguments(for: setting, genLength: genLength) + [uncached],
+                                              predictor: predictor, setup: setup)
+                let cachedAnswer = session.canvas.tokens[session.canvas.answerRange], plainAnswer = twin.canvas.tokens[twin.canvas.answerRange]
+                drift = zip(cachedAnswer, plainAnswer).filter { $0 != $1 }.count
+            }
             return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds,
-                                 arness: analysis?.arness, emergence: analysis?.emergenceFraction)
+                                 arness: analysis?.arness, emergence: analysis?.emergenceFraction, cacheDrift: drift)
         }, progress: { done, total, setting in
             ProgressBar.draw(done: done, total: total, label: setting.label)
         }, isCancelled: { interrupt.isSet })
@@ -138,6 +148,14 @@ enum SuiteBench {
             do { try OutputFile.write(Data(section.utf8), to: markdown) } catch { throw fail("\(error)") }
             print("wrote \(markdown)")
         }
+    }
+
+    /// The setting that turns a decoder's cache off (`cache=none`, `kv_cache=false`), or nil when
+    /// the configuration runs without one.
+    static func uncachedTwin(_ configuration: [String: String]) -> String? {
+        if let cache = configuration["cache"], cache != "none" { return "cache=none" }
+        if configuration["kv_cache"] == "true" { return "kv_cache=false" }
+        return nil
     }
 
     /// The reference setting made to fit the canvas by the registry's one rule

@@ -2,6 +2,7 @@ import Foundation
 import Recording
 import TerminalUI
 import Testing
+import TestSupport
 
 /// The asciicast export checked against the published format descriptions: v3 (header with a
 /// `term` object, interval timestamps, an `x` exit event) and v2 (header with width/height,
@@ -45,6 +46,14 @@ import Testing
         #expect(outputs.dropFirst().dropLast().allSatisfy { $0[0] as? Double == 0.25 || $0[0] as? Double == 0 })
     }
 
+    @Test("a branch lane gets a marker at the first step after its fork")
+    func branchMarker() {
+        let step = SampleTrajectory.steps()[3]
+        let marked = castMarkers(step, lane: 1, branch: BranchOrigin(parentFile: "run.jsonl", step: 3))
+        #expect(marked.first == "step 4 · lane 2: branches from run.jsonl after step 3")
+        #expect(castMarkers(step, lane: 1, branch: BranchOrigin(parentFile: nil, step: 5)).allSatisfy { !$0.contains("branches") })
+    }
+
     @Test("v2: width and height, absolute non-decreasing times, no exit event")
     func version2() throws {
         let (header, events) = try lines(.v2)
@@ -55,5 +64,32 @@ import Testing
         #expect(markers(events).count == 9)
         let frame = try #require(events.first { ($0[2] as? String)?.contains("step 1/7") == true })
         #expect(frame[0] as? Double == 0.25 && frame[1] as? String == "o")
+    }
+
+    @Test("asciinema's own v2 reader (Debian's asciinema 2) loads the v2 export: every frame and marker")
+    func asciinemaReadsVersion2() throws {
+        let python = URL(fileURLWithPath: "/usr/bin/python3")
+        let module = "/usr/lib/python3/dist-packages/asciinema/asciicast/v2.py"
+        guard FileManager.default.fileExists(atPath: module) else {
+            Issue.record("asciinema not found: run scripts/install-deps")
+            return
+        }
+        var options = CastExport.Options()
+        options.version = .v2
+        let cast = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).cast")
+        defer { try? FileManager.default.removeItem(at: cast) }
+        try CastExport.cast(lanes: [SampleTrajectory.replay()], label: "demo", theme: .builtIn, options: options)
+            .write(to: cast, atomically: true, encoding: .utf8)
+        let script = """
+        import sys
+        from asciinema import asciicast
+        with asciicast.open_from_url(sys.argv[1]) as cast:
+            events = list(cast.events())
+            print(cast.v2_header["width"], cast.v2_header["height"], len(events),
+                  sum(1 for e in events if e[1] == "o"), sum(1 for e in events if e[1] == "m"))
+        """
+        let result = try ChildProcess.run(python, ["-c", script, cast.path], capturing: .standardOutput)
+        #expect(result.status == 0)
+        #expect(result.text.trimmingCharacters(in: .whitespacesAndNewlines) == "100 30 18 9 9", "\(result.text)")
     }
 }

@@ -7,7 +7,7 @@ decoder's decision rules, written from docs/decoders.md alone. It is run by hand
     /work/venv-ref/bin/pip install torch==2.13.0+cpu safetensors numpy   # used: torch 2.13.0+cpu, safetensors 0.8.0
     /work/venv-ref/bin/python tools/reference/make_decoder_references.py Tests/Fixtures/decoding/reference
 
-It first checks its forward against the engine's golden logits (Tests/Fixtures/modeling/*/golden.json),
+It first runs hand-worked checks of its selection rules (decoders/selftest.py), checks its forward against the engine's golden logits (Tests/Fixtures/modeling/*/golden.json),
 then writes the tiny checkpoints under <out>/models/ (seeded, so rerunning rewrites the same bytes) and
 one <configuration>.json per decoder configuration. Each case holds, per decoder step, one line:
     "<forward>[lo,hi) ... | commit pos:token:reason ... | fill pos:token:reason ... | draft pos:token ... | remask pos ..."
@@ -29,6 +29,7 @@ from decoders.cases import CONFIGURATIONS, RUN, parse, prompts  # noqa: E402
 from decoders.model import Model  # noqa: E402
 from decoders.models import check_golden, write_models  # noqa: E402
 from decoders.rules import MaskWritten, Trace  # noqa: E402
+from decoders import selftest  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "Fixtures")
 MIN_CASES = 24
@@ -40,6 +41,7 @@ def model_path(name):
 
 def main():
     torch.set_num_threads(1)
+    selftest.run()
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(FIXTURES, "decoding", "reference")
     for name in ("llada-tiny", "llada-tiny-bf16", "dream-tiny"):
         worst = check_golden(os.path.join(FIXTURES, "modeling", name))
@@ -47,15 +49,17 @@ def main():
     write_models(os.path.join(out, "models"))
     models = {}
     summary = []
-    for seed, (name, decoder, fixed, model_names, variants) in enumerate(CONFIGURATIONS):
-        per = max(3, math.ceil(MIN_CASES / (len(model_names) * len(variants))))
+    for seed, entry in enumerate(CONFIGURATIONS):
+        name, decoder, fixed, model_names, variants = entry[:5]
+        fewest = entry[5] if len(entry) > 5 else MIN_CASES
+        per = max(3, math.ceil(fewest / (len(model_names) * len(variants))))
         cases, ties, mask_ids = [], 0, 0
         for model_name in model_names:
             if model_name not in models:
                 models[model_name] = Model(os.path.join(FIXTURES, model_path(model_name)))
             model = models[model_name]
             for gen, block in variants:
-                settings = [t.format(gen=gen, half=gen // 2) for t in fixed]
+                settings = [t.format(gen=gen, half=gen // 2, double=2 * gen) for t in fixed]
                 if decoder != "dream":
                     settings.append(f"block_length={block}")
                 for prompt in prompts(per, 1000 * seed + gen + block):

@@ -32,13 +32,14 @@ LLADA_MODELS = ["ref-llada", "llada-tiny"]
 DREAM_MODELS = ["ref-dream-gqa", "dream-tiny"]
 BOTH = LLADA_MODELS + DREAM_MODELS
 
-# name, decoder, fixed settings, models, (gen, block) variants; "{steps}" is gen / per-step divisor.
+# name, decoder, fixed settings, models, (gen, block) variants[, fewest cases when many are cut at near-ties]; "{gen}", "{half}", "{double}" scale with the length.
 CONFIGURATIONS = [
     ("llada", "llada", ["steps={gen}"], LLADA_MODELS, [(16, 8), (16, 16), (24, 8)]),
     ("llada-2-per-step", "llada", ["steps={half}"], LLADA_MODELS, [(16, 8), (24, 8)]),
+    ("llada-idle-steps", "llada", ["steps={double}"], LLADA_MODELS, [(16, 8)]),
     ("llada-eos-inf", "llada", ["steps={gen}", "logits_eos_inf=true"], LLADA_MODELS, [(16, 8)]),
     ("llada-confidence-eos-eot-inf", "llada", ["steps={gen}", "confidence_eos_eot_inf=true"], LLADA_MODELS, [(16, 8), (16, 16)]),
-    ("llada-cfg", "llada", ["steps={gen}", "cfg_scale=1.5"], LLADA_MODELS, [(16, 8)]),
+    ("llada-cfg", "llada", ["steps={gen}", "cfg_scale=1.5"], LLADA_MODELS, [(16, 8)], 48),
     ("fast-dllm-none", "fast-dllm", ["cache=none", "threshold=0.8"], BOTH, [(16, 8), (24, 8)]),
     ("fast-dllm-prefix", "fast-dllm", ["cache=prefix", "threshold=0.8"], BOTH, [(16, 8), (24, 8), (16, 4)]),
     ("fast-dllm-dual", "fast-dllm", ["cache=dual", "threshold=0.8"], BOTH, [(16, 8), (24, 8), (16, 4)]),
@@ -54,6 +55,10 @@ CONFIGURATIONS = [
                                       "refresh_interval=3"], BOTH, [(16, 4), (24, 8), (32, 4)]),
     ("d3llm-kv-delay1-early-stop", "d3llm", ["kv_cache=true", "early_stop=true", "threshold=0.4", "cache_delay_iter=1",
                                              "refresh_interval=10000", "block_add_threshold=0.5"], BOTH, [(16, 4), (24, 8)]),
+    ("d3llm-kv-delay0-wide", "d3llm", ["kv_cache=true", "early_stop=true", "threshold=0.3", "cache_delay_iter=0",
+                                       "refresh_interval=2", "decoded_token_threshold=0.5"], BOTH, [(16, 4), (24, 8)]),
+    ("d3llm-nocache-unlimited", "d3llm", ["kv_cache=false", "early_stop=false", "threshold=5",
+                                          "block_add_threshold=0.5"], BOTH, [(16, 4), (24, 8)]),
     ("wino", "wino", ["threshold=0.6", "threshold_back=0.9"], LLADA_MODELS, [(16, 8), (16, 16), (24, 8)]),
     ("wino-caps", "wino", ["threshold=0.4", "threshold_back=0.95", "draft_cap_min=1", "draft_cap_max=3",
                            "initial_last_accept=2"], LLADA_MODELS, [(16, 8), (16, 16)]),
@@ -63,10 +68,16 @@ CONFIGURATIONS = [
     ("r2-none-ave", "r2", ["cache=none", "temporal_eval=ave", "temporal_steps=2", "temporal_threshold=0.6",
                            "confidence_cluster_unmasked=2"], BOTH, [(16, 8)]),
     ("r2-dual-max", "r2", ["cache=dual", "temporal_eval=max", "spatial_threshold=0.6", "threshold=0.95"], BOTH, [(16, 8)]),
+    ("r2-rules-off", "r2", ["cache=dual", "confidence_cluster_size=0", "token_cluster=off", "temporal_steps=0"],
+     BOTH, [(16, 8)]),
+    ("r2-dream-run3", "r2", ["cache=dual", "token_cluster_size=3", "spatial_threshold=0.5"], DREAM_MODELS, [(16, 8), (24, 8)]),
+    ("dream-entropy-many-steps", "dream", ["alg=entropy", "temperature=0", "top_p=1", "steps={double}"], DREAM_MODELS,
+     [(16, 16)]),
     ("dream-entropy", "dream", ["alg=entropy", "temperature=0", "top_p=1"], DREAM_MODELS, [(16, 16), (24, 24)]),
     ("dream-maskgit-plus", "dream", ["alg=maskgit_plus", "temperature=0", "top_p=1", "steps=8"], DREAM_MODELS, [(16, 16)]),
     ("dream-topk-margin", "dream", ["alg=topk_margin", "temperature=0", "top_p=1", "steps=6"], DREAM_MODELS, [(16, 16)]),
-    ("dream-entropy-top-p", "dream", ["alg=entropy", "temperature=0", "top_p=0.9", "steps=8"], DREAM_MODELS, [(16, 16)]),
+    ("dream-entropy-top-p", "dream", ["alg=entropy", "temperature=0", "top_p=0.9", "steps=8"], DREAM_MODELS, [(16, 16)],
+     48),
     ("dparallel", "dparallel", ["threshold=0.5"], BOTH, [(16, 8), (24, 8)]),
     ("prophet", "prophet", ["steps={gen}", "answer_start=4", "threshold_early=6", "threshold_middle=4",
                             "threshold_late=2"], LLADA_MODELS, [(16, 8), (24, 8)]),

@@ -28,9 +28,9 @@ def d3llm(model, prompt, gen, s, trace):
         pre_fill = [p for p in range(P, L) if x[p] == mask]
         if (not pre_fill and len(blocks) == count) or nfe >= 10_000:
             break
+        step = trace.begin()
         nfe += 1
         trace.nfe = nfe
-        step = trace.begin()
         # §4.6: the fill lands in the canvas before this iteration's forward.
         if s["early_stop"]:
             q = next((p for p in range(P, L) if x[p] == eos), None)
