@@ -95,14 +95,17 @@ def build(train_per_task, log, tasks=TASKS):
     return train, paras
 
 
-def small_corpus(rows_per_task, paragraphs, tokenizer_path, vocab_size=2048, seed=7):
-    """A small slice for the pipeline's checks and benchmarks: generated rows of every task, the
-    first `paragraphs` paragraphs of training/runs/prose.txt (None: all), a tokenizer trained on
-    them and saved to tokenizer_path, and the prose as token ids. Returns (rows, tokenizer, prose_ids)."""
+def small_corpus(rows_per_task, paragraphs, tokenizer_path, vocab_size=2048, seed=7, tasks=TASKS):
+    """A small slice for the pipeline's checks and benchmarks: generated rows of every task of
+    `tasks` (default: the shipped model's eight), the first `paragraphs` paragraphs of
+    training/runs/prose.txt (None: all), a tokenizer trained on them and saved to tokenizer_path,
+    and the prose as token ids. Returns (rows, tokenizer, prose_ids)."""
     from .tok import train_tokenizer
     rng = random.Random(seed)
-    rows = [{"task": t, "prompt": p, "answer": a} for t, g in GENERATORS.items()
-            for p, a in (g(rng) for _ in range(rows_per_task))]
     paras = open(os.path.join(RUNS_DIR, "prose.txt"), encoding="utf-8").read().split("\n")[:paragraphs]
+    gens = {t: prose_continuation(paras) if t == PROSE_TASK else ALL_GENERATORS[t]
+            for t in ALL_TASKS if t in tasks}
+    rows = [{"task": t, "prompt": p, "answer": a} for t, g in gens.items()
+            for p, a in (g(rng) for _ in range(rows_per_task))]
     tok = train_tokenizer(paras + [r["prompt"] + " " + r["answer"] for r in rows], vocab_size, tokenizer_path)
     return rows, tok, [i for e in tok.encode_batch(paras) for i in e.ids]
