@@ -87,8 +87,8 @@ PLANS = {
     # 256 tokens in blocks of 32, and tasks whose answers fill it: multi-step word problems told one
     # sentence per step (60-150 tokens), lists and sequences (where parallel decoding commits many
     # tokens a step), prose continuations of 100-250 tokens, 4x4 Sudoku, and the short tasks kept.
-    # 26.9 M parameters (8 layers of width 512, 8 heads of 64, SwiGLU 1408), exported as bfloat16
-    # in four shards under 15 MiB (53.7 MB in all), so that a GPU machine's 64 MiB of returned
+    # 27.8 M parameters (8 layers of width 512, 8 heads of 64, SwiGLU 1408), exported as bfloat16
+    # in four shards under 15 MiB (53.1 MiB in all), so that a GPU machine's 64 MiB of returned
     # files holds them. Sized for one H100/H200 training call of about 6 minutes: set --steps from
     # `python -m training.bench_step --plan v2 --batch-sizes 256` (training/README.md, "Plan v2").
     "v2": Plan(
