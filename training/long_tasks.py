@@ -117,19 +117,18 @@ def prose_continuation(paragraphs):
     """A generator drawing a window of one of `paragraphs`: its first words as the prompt ("Continue
     the text: ...") and the text that follows, cut at a word end, as the answer. Give it training
     paragraphs only; the held-out prose (the last 2%) is never passed here."""
-    paras = [p for p in paragraphs if len(p) >= 600]
+    paras = [p.split(" ") for p in paragraphs if len(p) >= 600]
 
     def gen(rng):
-        words = rng.choice(paras).split(" ")
+        words = rng.choice(paras)
         start = rng.randint(0, max(0, len(words) // 3))
         n_prompt = rng.randint(*PROSE_PROMPT_WORDS)
         prompt = " ".join(words[start:start + n_prompt])
-        rest, limit = [], rng.randint(*PROSE_ANSWER_CHARS)
-        for w in words[start + n_prompt:]:
-            if sum(len(x) + 1 for x in rest) + len(w) > limit:
-                break
-            rest.append(w)
-        return f"Continue the text: {prompt}", " ".join(rest)
+        end, used, limit = start + n_prompt, 0, rng.randint(*PROSE_ANSWER_CHARS)
+        while end < len(words) and used + len(words[end]) <= limit:
+            used += len(words[end]) + 1
+            end += 1
+        return f"Continue the text: {prompt}", " ".join(words[start + n_prompt:end])
     return gen
 
 
