@@ -53,6 +53,9 @@ def main():
                     help="train (this segment) and stop: no export, evaluation or card, so the repository is untouched")
     ap.add_argument("--fresh", action="store_true", help="discard training/runs/main/ckpt.pt and start over")
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--tiny-model", action="store_true",
+                    help="with --smoke: a 2-layer width-128 model of the plan's context, so a CPU can run a few "
+                         "hundred steps of the plan's mixture and canvases")
     ap.add_argument("--skip-train", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=None)
     ap.add_argument("--eval-workers", type=int, default=2, help="single-thread processes for the final eval")
@@ -62,6 +65,10 @@ def main():
     # the options that reproduce this plan, for the model card
     command_args = (f" --plan {a.plan}" if a.plan != "shipped" else "") + "".join(
         f" {PLAN_OPTIONS[field][0]} {v}" for field, v in given.items())
+    if a.tiny_model and not a.smoke:
+        ap.error("--tiny-model is for --smoke runs only")
+    if a.tiny_model:
+        plan = dataclasses.replace(plan, model=dict(plan.model, d_model=128, n_layers=2, n_heads=4, mlp_hidden_size=384))
     if a.smoke:
         # tiny sizes, except where an option asked for others (--steps 300: a longer smoke run)
         plan = dataclasses.replace(plan, **dict(dict(steps=30, batch_size=16, warmup=5), **given),
