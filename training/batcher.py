@@ -7,7 +7,7 @@ from .continuations import TASK as CONTINUATION_TASK, continuation_rows
 
 # Share of batches that are prose (the task mixture itself is the plan's: plans.py).
 PROSE_SHARE = 0.10
-GEN_CANVAS = 64          # default answer canvas of the app
+GEN_CANVAS = 64          # default answer canvas of the app (a plan may set another: plans.py)
 # Canvas layouts of a batch, with their probabilities:
 #   tight: one task per batch, padded with EOS to the batch's longest prompt+answer plus 0..8
 #          (LLaDA SFT's pad-to-batch-length). The loss is normalised per answer region, so short
@@ -26,10 +26,12 @@ class Batcher:
     The random stream (which rows, canvases and windows) is the same call for call as the
     per-item version that trained the shipped model, so its plan still reproduces it."""
 
-    def __init__(self, tok, sft_rows, prose_ids, seed, mixture):
+    def __init__(self, tok, sft_rows, prose_ids, seed, mixture, seq_len=SEQ_LEN, gen_canvas=GEN_CANVAS):
         """mixture: task -> sampling weight (Plan.mixture()); naming CONTINUATION_TASK builds the
-        continuation rows from the word-problem rows."""
+        continuation rows from the word-problem rows. seq_len: the model's context (the `full`
+        canvas); gen_canvas: the answer canvas of `gen` batches and the longest answer kept."""
         self.tok = tok
+        self.seq_len, self.gen_canvas = seq_len, gen_canvas
         self.rng = np.random.default_rng(seed)
         self.mask_id = tok.token_to_id(MASK)
         self.eos = tok.token_to_id(EOS)
@@ -42,7 +44,7 @@ class Batcher:
         answers = tok.encode_batch([r["answer"] for r in sft_rows])
         for r, p, a in zip(sft_rows, prompts, answers):
             ans = a.ids + [self.eot]
-            if len(ans) > GEN_CANVAS or len(p.ids) + GEN_CANVAS > SEQ_LEN:
+            if len(ans) > gen_canvas or len(p.ids) + gen_canvas > seq_len:
                 dropped += 1
                 continue
             # one array per row: prompt then answer; the prompt length says where the answer starts
@@ -76,16 +78,16 @@ class Batcher:
             else:
                 items.append(self._draw(self._draw_task()))
         if mode == "gen" and any(it is not None for it in items):
-            L = max(it[1] for it in items if it is not None) + GEN_CANVAS
+            L = max(it[1] for it in items if it is not None) + self.gen_canvas
         else:
-            L = SEQ_LEN
+            L = self.seq_len
         ids, valid, maskable, is_prose = self._empty(B, L)
         for i, it in enumerate(items):
             if it is None:
                 self._put_prose(ids, valid, maskable, is_prose, i, L)
             else:
                 row, prompt_len = it
-                self._put_sft(ids, valid, maskable, i, row, prompt_len, prompt_len + GEN_CANVAS if mode == "gen" else L)
+                self._put_sft(ids, valid, maskable, i, row, prompt_len, prompt_len + self.gen_canvas if mode == "gen" else L)
         return self._as_tensors(ids, valid, maskable, is_prose)
 
     def _sample_tight(self, B):
@@ -97,7 +99,7 @@ class Batcher:
             return self._as_tensors(ids, valid, maskable, is_prose)
         task = self._draw_task()
         items = [self._draw(task) for _ in range(B)]
-        L = min(SEQ_LEN, max(len(row) for row, _ in items) + int(self.rng.integers(0, TIGHT_EXTRA_PAD + 1)))
+        L = min(self.seq_len, max(len(row) for row, _ in items) + int(self.rng.integers(0, TIGHT_EXTRA_PAD + 1)))
         ids, valid, maskable, is_prose = self._empty(B, L)
         for i, (row, prompt_len) in enumerate(items):
             self._put_sft(ids, valid, maskable, i, row, prompt_len, L)

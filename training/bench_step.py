@@ -2,6 +2,9 @@
 
   python -m training.bench_step [--batch-sizes 256,512,1024] [--seconds 20] [--device auto] [--plan shipped]
 
+The plan picks the model shape, the mixture, the canvas and the LR (--plan v2: the 27.8 M model
+with 256-token canvases).
+
 Sizes a step plan before a run: it trains the real loop (Batcher, loss, AdamW) on a small slice
 of generated data for a few seconds per batch size and prints the mean step time of the last
 logged windows and the sequences per second. Needs training/runs/prose.txt (a first pipeline run
@@ -17,7 +20,6 @@ import torch
 
 from . import data
 from .model import Config
-from .pipeline import MODEL_CFG
 from .plans import PLANS
 from .train import plan_of, train
 
@@ -33,9 +35,9 @@ def main():
     device = ("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device
     work = tempfile.mkdtemp(prefix="bench-step-")
     try:
+        cfg = Config(**PLANS[a.plan].model_config())
         rows, tok, prose = data.small_corpus(3000, None, os.path.join(work, "tokenizer.json"),
-                                             MODEL_CFG["vocab_size"])
-        cfg = Config(**MODEL_CFG)
+                                             cfg.vocab_size, tasks=list(PLANS[a.plan].task_weights))
         print(f"device {device}" + (f" ({torch.cuda.get_device_name()})" if device == "cuda" else ""))
         for batch in (int(b) for b in a.batch_sizes.split(",")):
             run_dir = os.path.join(work, f"b{batch}")

@@ -60,7 +60,19 @@ def write_card(model_dir, log_dir, run_dir, n_params, results, plan_name, plan, 
         for s in ss[:2]:
             samples.append(f"| {t} | `{s['prompt']}` | `{s['pred']}` | {'yes' if s['ok'] else 'no'} |")
     card = open(os.path.join(os.path.dirname(__file__), "card_template.md")).read()
+    # the decoding the scores were measured with (a smoke run decodes with fewer steps than
+    # generation_config.json recommends)
+    shipped_cfg = json.load(open(os.path.join(model_dir, "generation_config.json")))
+    gcfg = ev.get("settings") or shipped_cfg
+    per_step = gcfg["gen_length"] // gcfg["steps"]
+    settings = lambda g: f"gen_length {g['gen_length']}, block_length {g['block_length']}, steps {g['steps']}"
+    shards = plan.shard_mib and len(set(json.load(open(os.path.join(model_dir, "model.safetensors.index.json")))
+                                        ["weight_map"].values()))
     card = card.format(
+        weights=plan.export_dtype + (f", in {shards} shards below {plan.shard_mib:g} MiB" if shards else ""),
+        context=cfg["max_sequence_length"], gen_canvas=plan.gen_canvas,
+        decoding=settings(gcfg), recommended=settings(shipped_cfg),
+        per_step="one token per\nstep" if per_step == 1 else f"{per_step} tokens per\nstep",
         n_params=f"{n_params:,}", d_model=cfg["d_model"], n_layers=cfg["n_layers"], n_heads=cfg["n_heads"],
         head_dim=cfg["d_model"] // cfg["n_heads"], mlp=cfg["mlp_hidden_size"], vocab=cfg["vocab_size"],
         rope_theta=cfg["rope_theta"], eps=cfg["rms_norm_eps"], mask_id=cfg["mask_token_id"],

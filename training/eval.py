@@ -143,17 +143,22 @@ _WORKER = {}
 
 def _worker_run(tasks):
     torch.set_num_threads(1)
-    model, tok, suites = _WORKER["model"], _WORKER["tok"], _WORKER["suites"]
+    model, tok, suites, decoding = _WORKER["model"], _WORKER["tok"], _WORKER["suites"], _WORKER["decoding"]
     out = {}
     for task in tasks:
         t0 = time.time()
-        out[task] = (run_items(model, tok, suites[task]), time.time() - t0)
+        out[task] = (run_items(model, tok, suites[task], **decoding), time.time() - t0)
     return out
 
 
-def evaluate(model, tok, log, out_json, limit=None, prose_prefixes=(), workers=1):
+DEFAULT_DECODING = {"gen_length": 64, "block_length": 32, "steps": 64}
+
+
+def evaluate(model, tok, log, out_json, limit=None, prose_prefixes=(), workers=1, decoding=None):
     """Scores every suite. workers > 1 forks that many single-thread processes, each taking a
-    share of the suites (on a shared 2-core machine this is faster than one 2-thread process)."""
+    share of the suites (on a shared 2-core machine this is faster than one 2-thread process).
+    decoding: gen_length, block_length and steps of the LLaDA baseline (default DEFAULT_DECODING)."""
+    decoding = dict(decoding or DEFAULT_DECODING)
     model.eval()
     results = {}
     samples = {}
@@ -161,7 +166,7 @@ def evaluate(model, tok, log, out_json, limit=None, prose_prefixes=(), workers=1
     tasks = list(suites)
     if workers > 1:
         import multiprocessing as mp
-        _WORKER.update(model=model, tok=tok, suites=suites)
+        _WORKER.update(model=model, tok=tok, suites=suites, decoding=decoding)
         groups = [tasks[i::workers] for i in range(workers)]
         with mp.get_context("fork").Pool(workers) as pool:
             done = {}
@@ -171,7 +176,7 @@ def evaluate(model, tok, log, out_json, limit=None, prose_prefixes=(), workers=1
         done = {}
         for task in tasks:
             t0 = time.time()
-            done[task] = (run_items(model, tok, suites[task]), time.time() - t0)
+            done[task] = (run_items(model, tok, suites[task], **decoding), time.time() - t0)
     predictions = {}
     for task in tasks:
         items = suites[task]
@@ -183,11 +188,10 @@ def evaluate(model, tok, log, out_json, limit=None, prose_prefixes=(), workers=1
                          for it, p, o in list(zip(items, preds, ok))[:5]]
         predictions[task] = [{"id": it["id"], "pred": p, "ok": o} for it, p, o in zip(items, preds, ok)]
         log(f"eval {task}: {sum(ok)}/{len(ok)} = {acc:.1%} ({dt:.0f}s)")
-    conts = prose_continuations(model, tok, list(prose_prefixes)) if prose_prefixes else []
+    conts = prose_continuations(model, tok, list(prose_prefixes), **decoding) if prose_prefixes else []
     for p, c in zip(prose_prefixes, conts):
         log(f"prose: {p!r} -> {c!r}")
-    json.dump({"settings": {"gen_length": 64, "block_length": 32, "steps": 64, "temperature": 0.0,
-                            "remasking": "low_confidence"},
+    json.dump({"settings": dict(decoding, temperature=0.0, remasking="low_confidence"),
                "results": results, "samples": samples, "predictions": predictions,
                "prose": [{"prefix": p, "continuation": c} for p, c in zip(prose_prefixes, conts)]},
               open(out_json, "w"), indent=1)
@@ -205,7 +209,11 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     model, tok = load_exported(a.model)
-    evaluate(model, tok, print, a.out, a.limit, workers=a.workers)
+    # the decoding the model ships in generation_config.json (its canvas, block and steps)
+    gcfg_path = os.path.join(a.model, "generation_config.json")
+    gcfg = json.load(open(gcfg_path)) if os.path.exists(gcfg_path) else {}
+    decoding = {k: gcfg.get(k, v) for k, v in DEFAULT_DECODING.items()}
+    evaluate(model, tok, print, a.out, a.limit, workers=a.workers, decoding=decoding)
 
 
 if __name__ == "__main__":

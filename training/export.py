@@ -1,4 +1,5 @@
 """Export a checkpoint as an HF-layout LLaDA folder, and write the golden logits file."""
+import glob
 import json
 import os
 import shutil
@@ -14,7 +15,52 @@ GEN_DEFAULTS = {"gen_length": 64, "block_length": 32, "steps": 64, "temperature"
                 "remasking": "low_confidence"}
 
 
-def export(model, tok_path, out_dir):
+INDEX = "model.safetensors.index.json"
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
+
+
+def shard_groups(sd, limit_bytes):
+    """Tensor names in state-dict order, grouped greedily into shards of at most limit_bytes of
+    tensor data (a tensor larger than the limit gets a shard of its own)."""
+    groups, cur, size = [], [], 0
+    for name, t in sd.items():
+        n = t.numel() * t.element_size()
+        if cur and size + n > limit_bytes:
+            groups.append(cur)
+            cur, size = [], 0
+        cur.append(name)
+        size += n
+    return groups + ([cur] if cur else [])
+
+
+def save_weights(sd, out_dir, shard_mib=0):
+    """One model.safetensors (shard_mib 0), or shards model-0000i-of-0000n.safetensors below
+    shard_mib MiB each (safetensors header included) and model.safetensors.index.json, the layout
+    of HF sharded checkpoints that the engine's Checkpoint reads. Returns the files written."""
+    for old in glob.glob(os.path.join(out_dir, "model*.safetensors")) + glob.glob(os.path.join(out_dir, INDEX)):
+        os.remove(old)          # a stale single file or shard set would shadow or contradict the new one
+    if not shard_mib:
+        save_file(sd, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+        return ["model.safetensors"]
+    # headers are ~100 bytes per tensor; keep 64 KiB of room for them under the limit
+    groups = shard_groups(sd, int(shard_mib * 2 ** 20) - 65536)
+    names, weight_map = [], {}
+    for i, group in enumerate(groups):
+        fn = f"model-{i + 1:05d}-of-{len(groups):05d}.safetensors"
+        save_file({k: sd[k] for k in group}, os.path.join(out_dir, fn), metadata={"format": "pt"})
+        if os.path.getsize(os.path.join(out_dir, fn)) >= shard_mib * 2 ** 20:
+            raise SystemExit(f"export: {fn} is not below {shard_mib} MiB; a single tensor is too large to shard")
+        names.append(fn)
+        weight_map.update({k: fn for k in group})
+    total = sum(t.numel() * t.element_size() for t in sd.values())
+    json.dump({"metadata": {"total_size": total}, "weight_map": weight_map},
+              open(os.path.join(out_dir, INDEX), "w"), indent=2)
+    return names + [INDEX]
+
+
+def export(model, tok_path, out_dir, gen_defaults=None, shard_mib=0, dtype="float32"):
+    """gen_defaults: gen_length, block_length and steps for generation_config.json (default
+    GEN_DEFAULTS'); shard_mib and dtype: how the weights are written (plans.Plan)."""
     os.makedirs(out_dir, exist_ok=True)
     tok = Tokenizer.from_file(tok_path)
     cfg = model.cfg
@@ -45,8 +91,8 @@ def export(model, tok_path, out_dir):
         "bos_token_id": ids["bos"],
     }
     json.dump(config, open(os.path.join(out_dir, "config.json"), "w"), indent=2)
-    sd = {"model." + k: v.detach().to(torch.float32).contiguous() for k, v in model.state_dict().items()}
-    save_file(sd, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+    sd = {"model." + k: v.detach().to(DTYPES[dtype]).contiguous() for k, v in model.state_dict().items()}
+    save_weights(sd, out_dir, shard_mib)
     shutil.copyfile(tok_path, os.path.join(out_dir, "tokenizer.json"))
     tcfg = {
         "tokenizer_class": "PreTrainedTokenizerFast",
@@ -57,7 +103,7 @@ def export(model, tok_path, out_dir):
         "chat_template": CHAT_TEMPLATE_JINJA,
     }
     json.dump(tcfg, open(os.path.join(out_dir, "tokenizer_config.json"), "w"), indent=2)
-    gcfg = dict(GEN_DEFAULTS, mask_token_id=ids["mask"], eos_token_id=ids["eos"], eot_token_id=ids["eot"],
+    gcfg = dict(GEN_DEFAULTS, **(gen_defaults or {}), mask_token_id=ids["mask"], eos_token_id=ids["eos"], eot_token_id=ids["eot"],
                 bos_token_id=ids["bos"], pad_token_id=ids["eos"])
     json.dump(gcfg, open(os.path.join(out_dir, "generation_config.json"), "w"), indent=2)
 
@@ -68,7 +114,13 @@ def load_exported(model_dir):
                  mlp_hidden_size=c["mlp_hidden_size"], max_sequence_length=c["max_sequence_length"],
                  rope_theta=c["rope_theta"], rms_norm_eps=c["rms_norm_eps"])
     model = LLaDA(cfg)
-    sd = load_file(os.path.join(model_dir, "model.safetensors"))
+    index = os.path.join(model_dir, INDEX)
+    if os.path.exists(index):
+        sd = {}
+        for fn in sorted(set(json.load(open(index))["weight_map"].values())):
+            sd.update(load_file(os.path.join(model_dir, fn)))
+    else:
+        sd = load_file(os.path.join(model_dir, "model.safetensors"))
     model.load_state_dict({k[len("model."):]: v for k, v in sd.items()}, strict=True)
     model.eval()
     return model, Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))

@@ -21,15 +21,14 @@ import torch
 from . import data
 from .common import LOG_DIR, MODEL_DIR, RUNS_DIR, SEED, GOLDEN_DIR
 from .model import Config, LLaDA, count_params
-from .plans import PLANS
+from .plans import BASE_MODEL, PLANS
 
 VOCAB = 2048
 # Plan fields that a command-line option overrides: field -> (option, argparse dest)
 PLAN_OPTIONS = {"steps": ("--steps", "steps"), "batch_size": ("--batch-size", "batch_size"),
                 "peak_lr": ("--lr", "lr"), "warmup": ("--warmup", "warmup"),
                 "continuation_share": ("--continuation-share", "continuation_share")}
-MODEL_CFG = dict(vocab_size=VOCAB, d_model=320, n_layers=6, n_heads=5, mlp_hidden_size=864,
-                 max_sequence_length=128, rope_theta=10000.0, rms_norm_eps=1e-5)
+MODEL_CFG = BASE_MODEL     # the shipped model's shape; a plan's model_config() may change it
 
 
 def main():
@@ -54,6 +53,9 @@ def main():
                     help="train (this segment) and stop: no export, evaluation or card, so the repository is untouched")
     ap.add_argument("--fresh", action="store_true", help="discard training/runs/main/ckpt.pt and start over")
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--tiny-model", action="store_true",
+                    help="with --smoke: a 2-layer width-128 model of the plan's context, so a CPU can run a few "
+                         "hundred steps of the plan's mixture and canvases")
     ap.add_argument("--skip-train", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=None)
     ap.add_argument("--eval-workers", type=int, default=2, help="single-thread processes for the final eval")
@@ -63,8 +65,14 @@ def main():
     # the options that reproduce this plan, for the model card
     command_args = (f" --plan {a.plan}" if a.plan != "shipped" else "") + "".join(
         f" {PLAN_OPTIONS[field][0]} {v}" for field, v in given.items())
+    if a.tiny_model and not a.smoke:
+        ap.error("--tiny-model is for --smoke runs only")
+    if a.tiny_model:
+        plan = dataclasses.replace(plan, model=dict(plan.model, d_model=128, n_layers=2, n_heads=4, mlp_hidden_size=384))
     if a.smoke:
-        plan = dataclasses.replace(plan, steps=30, batch_size=16, warmup=5, train_rows={}, train_rows_default=500)
+        # tiny sizes, except where an option asked for others (--steps 300: a longer smoke run)
+        plan = dataclasses.replace(plan, **dict(dict(steps=30, batch_size=16, warmup=5), **given),
+                                   train_rows={}, train_rows_default=500)
 
     torch.set_num_threads(a.threads)
     device = ("cuda" if torch.cuda.is_available() else "cpu") if a.device == "auto" else a.device
@@ -99,10 +107,9 @@ def main():
         + (f" ({torch.cuda.get_device_name()})" if device == "cuda" else ""))
 
     # (a) data
-    per_task = {t: plan.rows_for(t) for t in data.TASKS}
-    sft_rows, paras = data.build(per_task, log)
-    n_hold = max(20, len(paras) // 50)
-    train_paras, held_paras = paras[:-n_hold], paras[-n_hold:]
+    per_task = {t: plan.rows_for(t) for t in plan.task_weights}
+    sft_rows, paras = data.build(per_task, log, tasks=list(plan.task_weights))
+    train_paras, held_paras = data.held_out_paragraphs(paras)
     log(f"prose split: {len(train_paras)} train paragraphs, {len(held_paras)} held-out paragraphs")
 
     # (b) tokenizer
@@ -122,10 +129,14 @@ def main():
         prose_ids.extend(enc.ids)
     log(f"prose train tokens: {len(prose_ids)}")
 
-    cfg = Config(**MODEL_CFG)
+    cfg = Config(**plan.model_config())
 
     # (c) train
     from .eval import answer_ce, evaluate, load_suites, run_items, score
+    decoding = dict(gen_length=plan.gen_canvas, block_length=plan.block_length, steps=plan.eval_steps)
+    if a.smoke:
+        # a smoke run checks that decoding runs, not what it scores: one step per block
+        decoding["steps"] = plan.gen_canvas // plan.block_length
     # On a GPU the whole suite decodes in about a second; on two CPU cores 16 items take ~10 s.
     quick = load_suites(limit=None if device == "cuda" else 16)
 
@@ -133,7 +144,7 @@ def main():
         model.eval()
         parts = []
         for task in ("addition", "word-problems"):
-            preds = run_items(model, tok, quick[task])
+            preds = run_items(model, tok, quick[task], **decoding)
             parts.append(f"{task} {sum(score(i, p) for i, p in zip(quick[task], preds))}/{len(preds)}")
         # A finer signal than 16 exact matches: cross-entropy per token of the held-out addition
         # answers (digits and <|eot_id|>) when the whole answer is masked.
@@ -171,7 +182,8 @@ def main():
     # (e) export (before eval so evaluation reads the exported files)
     from .export import export, load_exported, write_golden
     model = model.cpu()
-    export(model, tok_path, model_dir)
+    export(model, tok_path, model_dir, gen_defaults=dict(decoding, steps=plan.eval_steps),
+           shard_mib=plan.shard_mib, dtype=plan.export_dtype)
     log(f"exported to {model_dir}")
     write_golden(model_dir, golden_dir)
     log(f"golden forward written to {golden_dir}")
@@ -180,9 +192,9 @@ def main():
     emodel, etok = load_exported(model_dir)
     emodel.to(device)
     prefixes = [" ".join(p.split()[:12]) for p in held_paras[:: max(1, len(held_paras) // 6)][:6]]
-    limit = 10 if a.smoke else a.eval_limit
+    limit = (10 if plan.gen_canvas <= 64 else 2) if a.smoke else a.eval_limit
     results, conts = evaluate(emodel, etok, log, os.path.join(log_dir, "eval.json"), limit, prefixes,
-                              workers=1 if device == "cuda" else a.eval_workers)
+                              workers=1 if device == "cuda" else a.eval_workers, decoding=decoding)
 
     from .card import write_card
     write_card(model_dir, log_dir, run_dir, count_params(emodel), results, a.plan, plan, command_args,

@@ -9,7 +9,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from .batcher import CANVAS_MODES, GEN_CANVAS, PROSE_SHARE, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN, Batcher
+from .batcher import CANVAS_MODES, PROSE_SHARE, TIGHT_EXTRA_PAD, TIGHT_PROSE_LEN, Batcher
 from .model import LLaDA
 
 EPS = 1e-3
@@ -32,7 +32,7 @@ def plan_of(cfg, plan, seed, bf16, device="cpu"):
             "warmup": plan.warmup, "seed": seed, "bf16": bf16, "device": device,
             "task_weights": plan.mixture(), "continuation_share": plan.continuation_share,
             "prose_share": PROSE_SHARE, "canvas_modes": CANVAS_MODES, "tight_extra_pad": TIGHT_EXTRA_PAD,
-            "tight_prose_len": TIGHT_PROSE_LEN, "gen_canvas": GEN_CANVAS}
+            "tight_prose_len": TIGHT_PROSE_LEN, "gen_canvas": plan.gen_canvas}
 
 
 def plan_difference(saved, plan):
@@ -68,7 +68,8 @@ def train(cfg, tok, sft_rows, prose_ids, run_dir, log, plan, threads=2, ckpt_min
         raise SystemExit(f"{ckpt_path} was made under another plan (differs in: "
                          f"{', '.join(plan_difference(ck.get('plan'), plan))}); "
                          f"rerun with the same options to continue it, or with --fresh to start over")
-    batcher = Batcher(tok, sft_rows, prose_ids, seed, plan["task_weights"])
+    batcher = Batcher(tok, sft_rows, prose_ids, seed, plan["task_weights"],
+                      seq_len=plan["model"]["max_sequence_length"], gen_canvas=plan["gen_canvas"])
     log(f"batcher: {sum(len(v) for v in batcher.by_task.values())} SFT rows "
         f"(dropped {batcher.dropped} too long; {batcher.continuation_skipped} continuation cuts off a token "
         f"boundary), prose tokens {len(batcher.prose)}")
