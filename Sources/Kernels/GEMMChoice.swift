@@ -15,6 +15,9 @@ public struct GEMMChoice: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(path.rawValue) (\(reason))" }
 
+    /// The f32 path whatever the CPU: for comparisons, and for parity tests held to f32 tolerances.
+    public static let requestedF32 = GEMMChoice(path: .openBLASF32, reason: "requested")
+
     /// The environment variable that overrides the choice: `auto` (default), `bf16` or `f32`.
     public static let environmentKey = "DLLM_GEMM"
 

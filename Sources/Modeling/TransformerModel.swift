@@ -15,23 +15,26 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
     let workspace: Workspace
     let scratch: WidenScratch
     var rotary: RotaryTable
+    /// The GEMM the 16-bit projections run on (see `GEMMChoice`).
+    public let gemm: GEMMChoice
 
     /// Largest tile of 16-bit weights widened at once (floats): 32 Mi floats = 128 MiB.
     public static let widenTileLimit = 32 << 20
 
     /// Loads an HF checkpoint folder: config.json, safetensors (single or sharded), special ids
     /// from config.json / generation_config.json / tokenizer.json.
-    /// `widenTileFloats` caps the scratch that 16-bit weights are widened into (default 128 MiB).
-    public static func load(directory: URL, widenTileFloats: Int = widenTileLimit) throws -> TransformerModel {
+    /// `widenTileFloats` caps the scratch that 16-bit weights are widened into (default 128 MiB);
+    /// `gemm` overrides the GEMM chosen by CPU features and `DLLM_GEMM`.
+    public static func load(directory: URL, widenTileFloats: Int = widenTileLimit, gemm: GEMMChoice? = nil) throws -> TransformerModel {
         let config = try ModelConfig.load(directory: directory)
         let checkpoint = try Checkpoint(directory: directory)
         let special = try SpecialTokens.read(directory: directory, config: config)
         return try TransformerModel(config: config, checkpoint: checkpoint, special: special,
-                                    name: directory.standardizedFileURL.lastPathComponent, widenTileFloats: widenTileFloats)
+                                    name: directory.standardizedFileURL.lastPathComponent, widenTileFloats: widenTileFloats, gemm: gemm)
     }
 
     public init(config: ModelConfig, checkpoint: Checkpoint, special: SpecialTokens, name: String,
-                widenTileFloats: Int = widenTileLimit) throws {
+                widenTileFloats: Int = widenTileLimit, gemm: GEMMChoice? = nil) throws {
         let weights = try ModelWeights(checkpoint: checkpoint, config: config)
         self.config = config
         self.weights = weights
@@ -45,7 +48,10 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
         // 16-bit (or misaligned f32) weights are widened through the scratch; aligned f32 is used in place.
         let needsScratch = checkpoint.tensors.values.contains { $0.dtype != .f32 || Int(bitPattern: $0.bytes) % 4 != 0 }
         let largest = max(config.hiddenSize * config.intermediateSize, config.hiddenSize * config.hiddenSize)
-        scratch = WidenScratch(capacity: needsScratch ? min(max(largest, config.hiddenSize), widenTileFloats) : config.hiddenSize)
+        let gemm = try gemm ?? GEMMChoice.forThisProcess()
+        self.gemm = gemm
+        scratch = WidenScratch(capacity: needsScratch ? min(max(largest, config.hiddenSize), widenTileFloats) : config.hiddenSize,
+                               gemm: gemm.path)
         rotary = RotaryTable(headDim: config.headDim, theta: config.ropeTheta,
                              maxPositions: min(config.maxSequenceLength, 4096))
     }
