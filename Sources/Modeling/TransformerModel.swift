@@ -70,6 +70,21 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
         return c.vocabularySize * c.hiddenSize * (c.tiedEmbeddings ? 1 : 2) + c.layerCount * perLayer + c.hiddenSize
     }
 
+    /// What the projections run on, e.g. "onednn-bf16 (avx512_bf16)" for bf16 weights on a CPU with
+    /// bf16 dot products, "openblas-f32 (f32 weights)", or "openblas-f32 (DLLM_GEMM=f32)".
+    public var projectionGEMM: String {
+        let types = Set(weights.dtypes.map(\.rawValue))
+        var paths: [String] = []
+        if types.contains("Q8_0") { paths.append("q8_0-int8 (\(Q8_0GEMM.kernelName)) for Q8_0 weights") }
+        if types.contains(TensorDType.bf16.rawValue) {
+            paths.append(scratch.bf16 != nil ? gemm.description : "openblas-f32 (bf16 widened; \(gemm.reason))")
+        }
+        if types.contains(TensorDType.f32.rawValue) || types.contains(TensorDType.f16.rawValue), paths.isEmpty {
+            paths.append("openblas-f32 (\(types.sorted().joined(separator: "/").lowercased()) weights)")
+        }
+        return paths.isEmpty ? "openblas-f32" : paths.joined(separator: "; ")
+    }
+
     /// The weight dtypes present in the checkpoint.
     public var weightDTypes: [TensorDType] { weights.dtypes.sorted { $0.rawValue < $1.rawValue } }
 
