@@ -25,3 +25,22 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
+
+/// Calls `body` on bands of rows 0..<rows, one band per core when the work (rows · rowWidth
+/// elements) is large enough to pay for the dispatch, else once with every row. For row-wise ops
+/// (RMSNorm, RoPE) whose rows do not interact, so any split gives the same bits.
+public func forEachRowBand(_ rows: Int, rowWidth: Int, _ body: (Range<Int>) -> Void) {
+    let parts = rows * rowWidth < 1 << 15 ? 1 : min(WorkSplit.coreCount, rows)
+    parallelFor(parts) { part in body(part * rows / parts..<(part + 1) * rows / parts) }
+}
+
+/// `fastSwiGLU` over `count` elements split across the cores at multiples of its 16-lane step,
+/// so every element takes the same (vector or tail) path as in one serial call.
+public func parallelSwiGLU(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+    let parts = count < 1 << 15 ? 1 : WorkSplit.coreCount
+    let band = (count / parts + 15) / 16 * 16
+    parallelFor(parts) { part in
+        let start = min(count, part * band), end = part == parts - 1 ? count : min(count, start + band)
+        fastSwiGLU(gate: gate + start, up: up + start, count: end - start)
+    }
+}
