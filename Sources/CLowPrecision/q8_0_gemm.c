@@ -78,8 +78,10 @@ static void gemm_scalar(const int8_t *xq, const float *xs, int64_t m, const uint
     }
 }
 
-#define VNNI_TARGET __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
-enum { TILE = 4 };
+#define VNNI_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+/// Activation rows × weight rows per tile: 4 × 4 (16 accumulators in registers) measured as fast
+/// as 3 × 4 and 2 × 4 and faster than 4 × 2, 3 × 3, 6 × 2 at M 288, K 2048, N 5632.
+enum { TILE_ROWS = 4, TILE_COLUMNS = 4 };
 
 VNNI_TARGET static inline float horizontal_sum(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -88,7 +90,7 @@ VNNI_TARGET static inline float horizontal_sum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-/// 4 activation rows × 4 weight rows per tile, one 32-byte block per step in 256-bit lanes.
+/// TILE_ROWS activation rows × TILE_COLUMNS weight rows per tile, one 32-byte block per step in 256-bit lanes.
 /// vpdpbusd multiplies unsigned by signed bytes, so the weights go in as w + 128 (xor 0x80) and
 /// the extra 128·Σx of each block, precomputed in `xsums`, starts the accumulator (lane 0) negated.
 /// Tiles past the edge repeat the last row and discard it.
@@ -97,37 +99,45 @@ VNNI_TARGET static void gemm_vnni(const int8_t *xq, const float *xs, const int32
                                   float *c, int64_t ldc, int accumulate) {
     const int64_t blocks = k / DLLM_Q8_0_BLOCK, row_bytes = blocks * DLLM_Q8_0_BLOCK_BYTES;
     const __m256i flip = _mm256_set1_epi8((char)0x80);
-    for (int64_t j0 = n0; j0 < n1; j0 += TILE) {
-        const uint8_t *wrows[TILE];
-        for (int t = 0; t < TILE; t++) wrows[t] = w + (j0 + t < n1 ? j0 + t : n1 - 1) * row_bytes;
-        for (int64_t i0 = 0; i0 < m; i0 += TILE) {
-            int64_t rows[TILE];
-            for (int t = 0; t < TILE; t++) rows[t] = i0 + t < m ? i0 + t : m - 1;
-            __m256 acc[TILE][TILE];
-            for (int a = 0; a < TILE; a++)
-                for (int b = 0; b < TILE; b++) acc[a][b] = _mm256_setzero_ps();
+    for (int64_t j0 = n0; j0 < n1; j0 += TILE_COLUMNS) {
+        const uint8_t *wrows[TILE_COLUMNS];
+        for (int t = 0; t < TILE_COLUMNS; t++) wrows[t] = w + (j0 + t < n1 ? j0 + t : n1 - 1) * row_bytes;
+        for (int64_t i0 = 0; i0 < m; i0 += TILE_ROWS) {
+            int64_t rows[TILE_ROWS];
+            for (int t = 0; t < TILE_ROWS; t++) rows[t] = i0 + t < m ? i0 + t : m - 1;
+            // Fully unrolled so that the 16 accumulators stay in registers.
+            __m256 acc[TILE_ROWS][TILE_COLUMNS];
+#pragma clang loop unroll(full)
+            for (int a = 0; a < TILE_ROWS; a++)
+#pragma clang loop unroll(full)
+                for (int b = 0; b < TILE_COLUMNS; b++) acc[a][b] = _mm256_setzero_ps();
             for (int64_t blk = 0; blk < blocks; blk++) {
-                __m256i wu[TILE];
-                __m256 wd[TILE];
-                for (int t = 0; t < TILE; t++) {
+                __m256i wu[TILE_COLUMNS];
+                float wd[TILE_COLUMNS];
+#pragma clang loop unroll(full)
+                for (int t = 0; t < TILE_COLUMNS; t++) {
                     const uint8_t *block = wrows[t] + blk * DLLM_Q8_0_BLOCK_BYTES;
+                    uint16_t h;
+                    memcpy(&h, block, 2);
                     wu[t] = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(block + 2)), flip);
-                    wd[t] = _mm256_set1_ps(block_scale(block));
+                    wd[t] = _cvtsh_ss(h);
                 }
-                for (int a = 0; a < TILE; a++) {
+#pragma clang loop unroll(full)
+                for (int a = 0; a < TILE_ROWS; a++) {
                     const int64_t i = rows[a];
                     const __m256i xv = _mm256_loadu_si256((const __m256i *)(xq + i * k + blk * DLLM_Q8_0_BLOCK));
                     const __m256i start = _mm256_zextsi128_si256(_mm_cvtsi32_si128(-128 * xsums[i * blocks + blk]));
-                    const __m256 xd = _mm256_set1_ps(xs[i * blocks + blk]);
-                    for (int b = 0; b < TILE; b++) {
+                    const float xd = xs[i * blocks + blk];
+#pragma clang loop unroll(full)
+                    for (int b = 0; b < TILE_COLUMNS; b++) {
                         const __m256i dot = _mm256_dpbusd_epi32(start, wu[b], xv);
-                        acc[a][b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_mul_ps(xd, wd[b]), acc[a][b]);
+                        acc[a][b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(xd * wd[b]), acc[a][b]);
                     }
                 }
             }
-            for (int a = 0; a < TILE && i0 + a < m; a++) {
+            for (int a = 0; a < TILE_ROWS && i0 + a < m; a++) {
                 float *out = c + (i0 + a) * ldc;
-                for (int b = 0; b < TILE && j0 + b < n1; b++) {
+                for (int b = 0; b < TILE_COLUMNS && j0 + b < n1; b++) {
                     const float sum = horizontal_sum(acc[a][b]);
                     out[j0 + b] = accumulate ? out[j0 + b] + sum : sum;
                 }

@@ -96,3 +96,26 @@ public func matmulQ8_0Reference(_ a: ConstMatrixView, q8_0 blocks: UnsafeRawPoin
         }
     }
 }
+
+extension Q8_0GEMM {
+    /// Quantizes f32 weights [rows, columns] to Q8_0 blocks as ggml's reference quantizer does
+    /// (d = max|w|/127 stored as f16, q = round(w/d)); for benchmarks and tests.
+    public static func quantize(_ weights: UnsafePointer<Float>, rows: Int, columns: Int) -> [UInt8] {
+        precondition(columns % blockSize == 0, "Q8_0 rows must be whole blocks")
+        var out = [UInt8](repeating: 0, count: rows * columns / blockSize * bytesPerBlock)
+        var cursor = 0
+        for start in stride(from: 0, to: rows * columns, by: blockSize) {
+            var amax: Float = 0
+            for e in 0..<blockSize { amax = max(amax, abs(weights[start + e])) }
+            let d = amax / 127, inverse: Float = d > 0 ? 1 / d : 0
+            let bits = Float16(d).bitPattern
+            out[cursor] = UInt8(bits & 0xFF)
+            out[cursor + 1] = UInt8(bits >> 8)
+            for e in 0..<blockSize {
+                out[cursor + 2 + e] = UInt8(bitPattern: Int8(max(-127, min(127, (weights[start + e] * inverse).rounded()))))
+            }
+            cursor += bytesPerBlock
+        }
+        return out
+    }
+}
