@@ -33,10 +33,8 @@ class Model:
         inv = 1.0 / (config["rope_theta"] ** (torch.arange(half, dtype=torch.float64) * 2 / self.head_dim))
         self.inv_freq = inv
 
-    def rope(self, x, positions):
-        # x [heads, n, head_dim]; halves rotated (Llama / Qwen2 layout).
-        angles = positions[:, None].double() * self.inv_freq[None]
-        cos, sin = angles.cos().to(x.dtype), angles.sin().to(x.dtype)
+    def rope(self, x, cos, sin):
+        # x [heads, n, head_dim]; halves rotated (Llama / Qwen2 layout); cos, sin [n, head_dim / 2].
         half = self.head_dim // 2
         x1, x2 = x[..., :half], x[..., half:]
         return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
@@ -48,15 +46,16 @@ class Model:
     def forward(self, ids):
         c, t = self.c, self.t
         n, heads, kv_heads = ids.shape[0], c["n_heads"], c["n_kv_heads"]
-        positions = torch.arange(n)
+        angles = torch.arange(n)[:, None].double() * self.inv_freq[None]
         x = t["model.transformer.wte.weight"][ids]
+        cos, sin = angles.cos().to(x.dtype), angles.sin().to(x.dtype)
         for i in range(c["n_layers"]):
             p = f"model.transformer.blocks.{i}."
             h = self.norm(x, t[p + "attn_norm.weight"])
             q = F.linear(h, t[p + "q_proj.weight"]).view(n, heads, -1).transpose(0, 1)
             k = F.linear(h, t[p + "k_proj.weight"]).view(n, kv_heads, -1).transpose(0, 1)
             v = F.linear(h, t[p + "v_proj.weight"]).view(n, kv_heads, -1).transpose(0, 1)
-            q, k = self.rope(q, positions), self.rope(k, positions)
+            q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
             a = F.scaled_dot_product_attention(q[None], k[None], v[None], is_causal=False)[0]
             x = x + F.linear(a.transpose(0, 1).reshape(n, -1), t[p + "attn_out.weight"])
             h = self.norm(x, t[p + "ff_norm.weight"])

@@ -25,13 +25,19 @@ public final class BF16GEMM: @unchecked Sendable {
     /// Primitives cached now (one per shape seen).
     public var cachedPrimitives: Int { Int(dllm_bf16_gemm_cached(handle)) }
 
+    /// Fewest rows worth sending to oneDNN: below this its matmul (which repacks the weights on
+    /// every call) is slower than widening them for sgemv — at one row, 2.0 s against 0.44 s of
+    /// f32 sgemv for the projections of a 1B forward (`bench --precision`).
+    public static let minimumRows = 3
+
     /// c = a · wᵀ (+ c when `accumulate`), `weights` [c.columns, a.columns] bf16 contiguous.
-    /// Returns false, leaving `c` untouched, when oneDNN refuses the shape (the caller falls back).
+    /// Returns false, leaving `c` untouched, when oneDNN refuses the shape or `a` has fewer than
+    /// `minimumRows` rows (the caller falls back to the f32 path).
     @discardableResult
     public func multiply(_ a: ConstMatrixView, weights: UnsafePointer<UInt16>, into c: MatrixView, accumulate: Bool = false) -> Bool {
         let (m, k, n) = (a.rows, a.columns, c.columns)
         precondition(c.rows == m, "BF16GEMM: output has \(c.rows) rows, expected \(m)")
-        if m == 0 || n == 0 || k == 0 { return false }
+        if m < Self.minimumRows || n == 0 || k == 0 { return false }
         if m * k > capacity {
             activations.deallocate()
             capacity = m * k

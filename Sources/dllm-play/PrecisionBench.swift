@@ -6,7 +6,8 @@ import Modeling
 /// - bf16 forward passes at L = 288 on the native path and on the f32 path (bf16 widened for
 ///   sgemm), same weights: a random 1B-shaped LLaDA model, or the bf16 checkpoint at `--checkpoint`;
 /// - the projections of one forward (every layer's Wq, Wk, Wv, Wo, gate, up, down and the LM head)
-///   at 288, 32 and 1 token rows, on bf16 (oneDNN), Q8_0 (int8 kernel) and f32 sgemm;
+///   at 288, 32 and 1 token rows, on the bf16 path (oneDNN; widened for sgemm below
+///   `BF16GEMM.minimumRows`), Q8_0 (int8 kernel) and f32 sgemm on f32 weights;
 /// - the embedded shape (d 256, 4 layers, f32) at L = 512, the figure PyTorch f32 is compared with.
 /// The PyTorch side is `tools/bench_precision.py` (`make bench-precision` runs both, one after the other).
 enum PrecisionBench {
@@ -65,7 +66,7 @@ enum PrecisionBench {
                       (c.intermediateSize, c.hiddenSize, 2 * c.layerCount), (c.hiddenSize, c.intermediateSize, c.layerCount),
                       (c.vocabularySize, c.hiddenSize, 1)]
         print("\nprojections of one forward (\(shapes.map { "\($0.2)×[\($0.0),\($0.1)]" }.joined(separator: " + "))), ms")
-        print(pad("rows", 6) + pad("bf16 onednn", 14) + pad("q8_0 int8", 12) + pad("f32 sgemm", 12) + pad("q8_0 speed-up", 15))
+        print(pad("rows", 6) + pad("bf16 path", 14) + pad("q8_0 int8", 12) + pad("f32 sgemm", 12) + pad("q8_0 speed-up", 15))
         guard let bf16 = BF16GEMM() else { print("(oneDNN created no CPU engine)"); return }
         let q8 = Q8_0GEMM()
         var rng = SplitMix64(seed: 9)
@@ -80,12 +81,23 @@ enum PrecisionBench {
                 let x = (0..<rows * shape.1).map { _ in Float(rng.nextUnitDouble() * 2 - 1) }
                 var out = [Float](repeating: 0, count: rows * shape.0)
                 let w = weights[index]
+                var widened = [Float](repeating: 0, count: shape.0 * shape.1)
                 x.withUnsafeBufferPointer { xp in
                     out.withUnsafeMutableBufferPointer { op in
                         let a = ConstMatrixView(xp.baseAddress!, rows: rows, columns: shape.1)
                         let o = MatrixView(op.baseAddress!, rows: rows, columns: shape.0)
                         let times = [
-                            w.bf16.withUnsafeBufferPointer { wp in timeMedian(runs) { bf16.multiply(a, weights: wp.baseAddress!, into: o) } },
+                            w.bf16.withUnsafeBufferPointer { wp in
+                                timeMedian(runs) {
+                                    // What a bf16 model does: oneDNN, or widening for sgemm below its row minimum.
+                                    if !bf16.multiply(a, weights: wp.baseAddress!, into: o) {
+                                        widened.withUnsafeMutableBufferPointer { f in
+                                            widenBFloat16(wp.baseAddress!, into: f.baseAddress!, count: f.count)
+                                            matmul(a, ConstMatrixView(f.baseAddress!, rows: shape.0, columns: shape.1), .transposed, into: o)
+                                        }
+                                    }
+                                }
+                            },
                             w.q8.withUnsafeBytes { wp in timeMedian(runs) { q8.multiply(a, q8_0: wp.baseAddress!, into: o) } },
                             w.f32.withUnsafeBufferPointer { wp in
                                 timeMedian(runs) { matmul(a, ConstMatrixView(wp.baseAddress!, rows: shape.0, columns: shape.1), .transposed, into: o) }

@@ -9,7 +9,7 @@ import Testing
 /// (bf16: 2⁻⁹ relative per activation; Q8_0: half a quantization step per activation).
 @Suite struct LowPrecisionTests {
     /// Ragged shapes: M = 1 (one decode row), edges of the 4×4 Q8_0 tile, a wide K.
-    static let shapes: [(m: Int, k: Int, n: Int)] = [(1, 32, 1), (1, 64, 33), (3, 96, 5), (7, 128, 13), (17, 320, 37), (64, 256, 96)]
+    static let shapes: [(m: Int, k: Int, n: Int)] = [(1, 32, 1), (1, 64, 33), (2, 64, 8), (3, 96, 5), (7, 128, 13), (17, 320, 37), (64, 256, 96)]
 
     /// Σ|a_ip|·|w_jp| for every output, the scale of the summation error bound.
     private func magnitudes(_ a: [Float], _ w: [Float], m: Int, k: Int, n: Int) -> [Double] {
@@ -43,8 +43,10 @@ import Testing
                     slow.withUnsafeMutableBufferPointer { matmulBF16Reference(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate) }
                 }
             }
-            // Without native bf16, oneDNN may refuse the shape; the model then widens to f32.
-            if !ran { #expect(try GEMMChoice.choose(cpuFlags: [], override: nil, nativeBF16: false).path == .openBLASF32); continue }
+            // Too few rows go to the f32 path; without native bf16 oneDNN may refuse any shape.
+            if m < BF16GEMM.minimumRows { #expect(!ran, "\(m) rows should fall back"); continue }
+            if try GEMMChoice.forThisProcess().path == .oneDNNBF16 { #expect(ran, "oneDNN refused \(m)x\(k)x\(n)") }
+            if !ran { continue }
             let bound = magnitudes(a.map { floatFromBFloat16(roundedToBFloat16($0)) }, w.map(floatFromBFloat16), m: m, k: k, n: n)
                 .enumerated().map { $0.element + (accumulate ? Double(abs(start[$0.offset])) : 0) }
             expectWithin(fast, slow, bound: bound, factor: Double(k + 1) * 0x1p-24, "bf16 \(m)x\(k)x\(n)")
