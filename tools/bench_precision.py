@@ -104,20 +104,22 @@ def random_model(d, layers, heads, mlp, vocab, dtype):
 
 
 def median_ms(fn, runs):
+    """Median wall ms, and process CPU seconds per pass (warm-up included), as dllm-play reports."""
+    cpu_start = time.process_time()
     fn()  # warm-up (and page-in of a mapped checkpoint)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
+    return statistics.median(times) * 1e3, (time.process_time() - cpu_start) / (runs + 1)
 
 
 def bench(label, model, length, runs):
     ids = torch.randint(0, model.c["vocab_size"], (length,), generator=torch.Generator().manual_seed(3))
     with torch.inference_mode():
-        ms = median_ms(lambda: model.forward(ids), runs)
-    print(f"{label:>40} {'full L=' + str(length):>12} {ms:10.0f} ms", flush=True)
+        ms, cpu = median_ms(lambda: model.forward(ids), runs)
+    print(f"{label:>40} {'full L=' + str(length):>12} {ms:10.1f} ms {cpu:8.2f} CPU s/pass", flush=True)
 
 
 def main():

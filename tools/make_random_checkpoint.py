@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes a random LLaDA-shaped bf16 checkpoint (config.json + model.safetensors) for the precision
 benchmarks, tensor by tensor in chunks so that an 8B file (16 GB) never sits in memory whole.
-Timing only: weights are uniform in ±0.02·√3 (norms 1), the token ids meaningless.
+Timing only: weights are uniform in ±0.02·√3 (norms 1), the token ids meaningless. The values
+are drawn once into a pool of 2^27 bf16 numbers that every tensor reads from a different offset,
+so writing 16 GB costs disk time, not hours of random number generation on a busy machine.
 
     /work/venv-native-gemm/bin/python tools/make_random_checkpoint.py --shape 1b --out .build/random-llada-1b-bf16
     /work/venv-native-gemm/bin/python tools/make_random_checkpoint.py --shape 8b --out .build/random-llada-8b-bf16
@@ -21,7 +23,8 @@ SHAPES = {
     "8b": (4096, 32, 32, 32, 12288, 126464),
     "1b": (2048, 16, 16, 16, 5632, 32000),
 }
-CHUNK = 1 << 26  # elements generated at once (128 MiB of bf16)
+POOL = 1 << 27  # random bf16 values drawn once (256 MiB)
+CHUNK = 1 << 26  # elements written at once (128 MiB of bf16)
 
 
 def tensors(d, layers, heads, kv_heads, mlp, vocab):
@@ -60,6 +63,8 @@ def main():
     header += " " * ((-(8 + len(header))) % 64)  # data section 64-byte aligned
     generator = torch.Generator().manual_seed(args.seed)
     scale = 0.02 * math.sqrt(3)
+    pool = ((torch.rand(POOL, generator=generator) * 2 - 1) * scale).to(torch.bfloat16)
+    cursor = 0
     path = os.path.join(args.out, "model.safetensors")
     with open(path + ".partial", "wb") as f:
         f.write(len(header).to_bytes(8, "little"))
@@ -70,10 +75,14 @@ def main():
                 chunk = torch.ones(count, dtype=torch.bfloat16)
                 f.write(ctypes.string_at(chunk.data_ptr(), chunk.nbytes))
                 continue
-            for start in range(0, count, CHUNK):
-                n = min(CHUNK, count - start)
-                chunk = ((torch.rand(n, generator=generator) * 2 - 1) * scale).to(torch.bfloat16)
+            remaining = count
+            while remaining:
+                n = min(remaining, POOL - cursor, CHUNK)
+                chunk = pool[cursor:cursor + n]
                 f.write(ctypes.string_at(chunk.data_ptr(), chunk.nbytes))
+                remaining -= n
+                cursor = (cursor + n) % POOL
+            cursor = (cursor + 7919) % POOL  # the next tensor starts elsewhere in the pool
     os.replace(path + ".partial", path)
     config = {"architectures": ["LLaDAModelLM"], "model_type": "llada", "d_model": d, "n_layers": layers,
               "n_heads": heads, "n_kv_heads": kv_heads, "mlp_hidden_size": mlp, "vocab_size": vocab,

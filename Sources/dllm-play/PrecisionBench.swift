@@ -16,7 +16,8 @@ enum PrecisionBench {
     static func run(checkpoint: String?, runs: Int, skipRandom: Bool) throws {
         defer { fflush(nil) }
         print("precision bench, median of \(runs) runs after a warm-up — \(BLASRuntime.summary); \(GEMMChoice.summary)")
-        print("machine load average at start: \(loadAverage()) (other processes share these cores)")
+        print("machine load average at start: \(loadAverage()) (other processes share these cores);"
+              + " CPU s/pass = process CPU time per pass, warm-up included")
         let native = try GEMMChoice.forThisProcess()
         if let checkpoint {
             let start = Date()
@@ -36,8 +37,11 @@ enum PrecisionBench {
         print("\nembedded shape: \(mini.descriptor.name)")
         for length in [128, 512] {
             let request = ForwardRequest.full(tokens(length, vocabulary: mini.config.vocabularySize))
+            let cpuBefore = processCPUSeconds()
             let seconds = try median(runs) { try mini.forward(request).seconds }
-            print(pad("full L=\(length)", 26) + pad(String(format: "%.1f ms", seconds * 1e3), 14))
+            let cpu = (processCPUSeconds() - cpuBefore) / Double(runs + 1)
+            print(pad("full L=\(length)", 26) + pad(String(format: "%.1f ms", seconds * 1e3), 14)
+                  + pad(String(format: "%.2f CPU s/pass", cpu), 18))
         }
     }
 
@@ -51,10 +55,13 @@ enum PrecisionBench {
         let flops = model.forwardFLOPs(tokens: length, keys: length, logitRows: length)
         var results: [(String, Double)] = []
         for candidate in [model, try model.rerouted(gemm: .requestedF32)] {
+            let cpuBefore = processCPUSeconds()
             let seconds = try median(runs) { try candidate.forward(request).seconds }
+            let cpu = (processCPUSeconds() - cpuBefore) / Double(runs + 1)
             results.append((candidate.projectionGEMM, seconds))
             print(pad("full L=\(length)", 14) + pad(String(format: "%.0f ms", seconds * 1e3), 12)
-                  + pad(String(format: "%.0f GFLOP/s", flops / seconds / 1e9), 16) + "  " + candidate.projectionGEMM)
+                  + pad(String(format: "%.0f GFLOP/s", flops / seconds / 1e9), 16)
+                  + pad(String(format: "%.1f CPU s/pass", cpu), 18) + "  " + candidate.projectionGEMM)
         }
         print(String(format: "native / f32 path speed-up: %.2fx", results[1].1 / results[0].1))
     }
@@ -62,9 +69,10 @@ enum PrecisionBench {
     /// The projections of one forward over `rows` tokens, timed per distinct shape and summed.
     private static func projections(_ c: ModelConfig, runs: Int) throws {
         // (out, in, how many per forward)
-        let shapes = [(c.hiddenSize, c.hiddenSize, 2 * c.layerCount), (c.kvDim, c.hiddenSize, 2 * c.layerCount),
-                      (c.intermediateSize, c.hiddenSize, 2 * c.layerCount), (c.hiddenSize, c.intermediateSize, c.layerCount),
-                      (c.vocabularySize, c.hiddenSize, 1)]
+        var shapes = [(c.hiddenSize, c.hiddenSize, 2 * c.layerCount), (c.kvDim, c.hiddenSize, 2 * c.layerCount),
+                      (c.intermediateSize, c.hiddenSize, 2 * c.layerCount), (c.hiddenSize, c.intermediateSize, c.layerCount)]
+        // The LM head only where its three copies (f32, bf16, Q8_0) stay small beside a mapped model.
+        if c.vocabularySize * c.hiddenSize <= 1 << 27 { shapes.append((c.vocabularySize, c.hiddenSize, 1)) }
         print("\nprojections of one forward (\(shapes.map { "\($0.2)×[\($0.0),\($0.1)]" }.joined(separator: " + "))), ms")
         print(pad("rows", 6) + pad("bf16 path", 14) + pad("q8_0 int8", 12) + pad("f32 sgemm", 12) + pad("q8_0 speed-up", 15))
         guard let bf16 = BF16GEMM() else { print("(oneDNN created no CPU engine)"); return }
@@ -134,6 +142,14 @@ enum PrecisionBench {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return times.sorted()[times.count / 2]
+    }
+
+    /// CPU time of the whole process (all threads): on a shared machine, the work a pass costs
+    /// whatever share of the cores it got (spin-waiting threads count too).
+    private static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private static func loadAverage() -> String {
