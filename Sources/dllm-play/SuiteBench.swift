@@ -132,7 +132,9 @@ enum SuiteBench {
                 drift = zip(cachedAnswer, plainAnswer).filter { $0 != $1 }.count
             }
             return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds,
-                                 arness: analysis?.arness, emergence: analysis?.emergenceFraction, cacheDrift: drift)
+                                 arness: analysis?.arness, emergence: analysis?.emergenceFraction, cacheDrift: drift,
+                                 remasked: analysis?.remasked, remaskedChanged: analysis?.remaskedChanged,
+                                 decodeOrder: analysis.map { DecodeOrder(steps: $0.steps, useful: $0.usefulLength, positions: $0.decodeOrder) })
         }, progress: { done, total, setting in
             ProgressBar.draw(done: done, total: total, label: setting.label)
         }, isCancelled: { interrupt.isSet })
