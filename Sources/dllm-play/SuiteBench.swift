@@ -128,8 +128,7 @@ enum SuiteBench {
             if let uncached {
                 let twin = try Session.decode(setting.decoder, settings: arguments(for: setting, genLength: genLength) + [uncached],
                                               predictor: predictor, setup: setup)
-                let cachedAnswer = session.canvas.tokens[session.canvas.answerRange], plainAnswer = twin.canvas.tokens[twin.canvas.answerRange]
-                drift = zip(cachedAnswer, plainAnswer).filter { $0 != $1 }.count
+                drift = cacheDrift(cached: session.canvas, uncached: twin.canvas)
             }
             return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds,
                                  arness: analysis?.arness, emergence: analysis?.emergenceFraction, cacheDrift: drift,
