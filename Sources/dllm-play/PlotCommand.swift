@@ -28,6 +28,9 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: report)
+        guard FileManager.default.fileExists(atPath: report) else {
+            throw PlaygroundLauncher.fail("\(report): no such file (hint: `dllm-play bench --json FILE` writes a report)")
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw PlaygroundLauncher.fail("cannot read \(report): \(error.localizedDescription)")
