@@ -46,7 +46,7 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Show ghost top-1 predictions inside masked positions.")
     var ghosts = false
 
-    @Flag(help: "Draw the decode-order map (each written position as the step that wrote it) in the SVG still; the HTML player starts with it on.")
+    @Flag(help: "Draw the decode-order map (each written position as the step that wrote it) in the cast and the SVG; the HTML player starts with it on.")
     var order = false
 
     /// Checked before reading anything: the size, the step time and the theme.
@@ -92,6 +92,7 @@ struct ExportCommand: ParsableCommand {
         options.size = terminal
         options.stepSeconds = stepSeconds
         options.showGhosts = ghosts
+        options.showOrder = order
         options.version = version
         let label = "replay " + URL(fileURLWithPath: file).lastPathComponent
         if let cast {

@@ -8,10 +8,11 @@ import TestSupport
 /// format descriptions (`AsciicastSpec`), and the v2 export played by Debian's asciinema 2 (asciinema 3,
 /// which plays v3, is not packaged for Debian; the checker stands in for it).
 @Suite struct AsciicastSpecTests {
-    private func export(_ version: CastExport.Version, lanes: Int = 1, ghosts: Bool = false) throws -> String {
+    private func export(_ version: CastExport.Version, lanes: Int = 1, ghosts: Bool = false, order: Bool = false) throws -> String {
         var options = CastExport.Options()
         options.version = version
         options.showGhosts = ghosts
+        options.showOrder = order
         options.size = TerminalSize(columns: 120, rows: 40)
         return try CastExport.cast(lanes: Array(repeating: SampleTrajectory.replay(), count: lanes), label: "demo", theme: .builtIn,
                                    options: options)
@@ -28,6 +29,16 @@ import TestSupport
             let term = header["term"] as? [String: Any]
             #expect((term?["cols"] ?? header["width"]) as? Int == 120 && (term?["rows"] ?? header["height"]) as? Int == 40)
         }
+    }
+
+    @Test("--order draws the decode-order map in every frame: steps where the tokens were")
+    func orderMap() throws {
+        let lastFrame = { (text: String) in
+            text.split(separator: "\n").compactMap { AsciicastSpec.Event(String($0)) }.filter { $0.code == "o" }.dropLast().last?.data ?? ""
+        }
+        let plain = try export(.v3), order = try export(.v3, order: true)
+        #expect(AsciicastSpec.violations(order, version: 3).isEmpty)
+        #expect(lastFrame(plain).contains("Soft drops") && !lastFrame(order).contains("Soft drops"))
     }
 
     /// A hand-written file and the violation the checker must report (nil: none).
