@@ -39,12 +39,13 @@ struct PlotCommand: ParsableCommand {
         do { decoded = try JSONDecoder().decode(BenchReport.self, from: data) } catch {
             throw PlaygroundLauncher.fail("\(report): not a bench report: \(Self.describe(error)) (hint: pass the file `dllm-play bench --json` wrote)")
         }
-        let folder = out ?? url.deletingLastPathComponent().path
+        let parent = (report as NSString).deletingLastPathComponent
+        let folder = out ?? (parent.isEmpty ? "." : parent)
         let stem = prefix ?? url.deletingPathExtension().lastPathComponent
         let files = ResultPlots.files(decoded, prefix: stem)
         if files.isEmpty { print("\(report): no analysis columns to plot (a report written before bench recorded them)") }
         for file in files {
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(file.name).path
+            let path = (folder as NSString).appendingPathComponent(file.name)
             do { try OutputFile.write(Data(file.svg.utf8), to: path) } catch { throw PlaygroundLauncher.fail("\(error)") }
             print("wrote \(path)")
         }

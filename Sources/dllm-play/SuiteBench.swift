@@ -211,9 +211,7 @@ enum SuiteBench {
 
     static func write(_ report: BenchReport, json: String?, csv: String?) throws {
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do { try OutputFile.write(encoder.encode(report), to: json) } catch { throw fail("cannot write \(json): \(error)") }
+            do { try OutputFile.write(report.json(), to: json) } catch { throw fail("cannot write \(json): \(error)") }
             print("wrote \(json)")
         }
         if let csv {

@@ -25,10 +25,10 @@ public enum ResultPlots {
         }
         if emergence.contains(where: { !$0.values.isEmpty }) {
             let plot = DotPlot(title: "Answer emergence per setting (\(report.suite), \(report.itemsPerSetting) items)",
-                               axisLabel: "emergence: fraction of steps before the final answer is every position's top-1",
+                               axisLabel: "emergence: first step from which every top-1 is final, over all steps",
                                domain: 0...1, ticks: [0, 0.25, 0.5, 0.75, 1], rows: emergence)
             files.append(File(name: "\(prefix)-emergence.svg",
-                              caption: "Answer emergence per setting (lower: the answer was decided earlier than it was written)",
+                              caption: "Answer emergence per setting: a dot per item, the bar and bold dot at the mean (lower: the answer was decided earlier, before it was written)",
                               svg: plot.svg()))
         }
         if let item = typicalItem(report) {
