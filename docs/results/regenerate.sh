@@ -1,6 +1,6 @@
 #!/bin/sh
-# Regenerates docs/results.md from four bench runs on the embedded model (about 25 minutes on
-# 2 cores): the model card's quality bar on the Swift engine, every decoder, a threshold sweep;
+# Regenerates docs/results.md from four bench runs on the embedded model (34 minutes measured on
+# 2 busy cores, 16 CPU-minutes): the model card's quality bar on the Swift engine, every decoder, a threshold sweep;
 # then the SVG plots of the last two from their JSON reports (`dllm-play plot`, no decoding).
 # Run from the repository root after `make release`.
 set -e
