@@ -43,7 +43,11 @@ public final class BF16GEMM: @unchecked Sendable {
             capacity = m * k
             activations = .allocate(capacity: capacity)
         }
-        for i in 0..<m { dllm_f32_to_bf16(a.row(i), activations + i * k, k) }
+        // Row bands over the cores: each row is rounded on its own, so the split changes no bit.
+        let bf16 = activations
+        forEachRowBand(m, rowWidth: k) { rows in
+            for i in rows { dllm_f32_to_bf16(a.row(i), bf16 + i * k, k) }
+        }
         let status = dllm_bf16_gemm_run(handle, activations, weights, c.base, Int64(m), Int64(n), Int64(k),
                                         Int64(c.rowStride), accumulate ? 1 : 0)
         return status == 0
