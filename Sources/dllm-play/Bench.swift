@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time forward passes of the embedded model and of a random 1B-shaped LLaDA model.")
     var engine = false
 
-    @Option(help: "HF checkpoint folder (default: the embedded model).")
+    @Option(help: "HF checkpoint folder or .gguf file (default: the embedded model).")
     var model = "Models/llada-mini"
 
     @OptionGroup(title: "Suite bench")

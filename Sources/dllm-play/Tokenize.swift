@@ -26,7 +26,7 @@ struct Tokenize: ParsableCommand {
     var text: String?
 
     func run() throws {
-        let tokenizer = try Tokenizer.load(from: URL(fileURLWithPath: model))
+        let tokenizer = try ModelSource.tokenizer(URL(fileURLWithPath: model))
         if let bench {
             try runBenchmark(file: bench)
             return
@@ -56,7 +56,7 @@ struct Tokenize: ParsableCommand {
         var timings: [Double] = []
         var tokenCount = 0
         for _ in 0..<4 {
-            let tokenizer = try Tokenizer.load(from: URL(fileURLWithPath: model))
+            let tokenizer = try ModelSource.tokenizer(URL(fileURLWithPath: model))
             let start = DispatchTime.now().uptimeNanoseconds
             tokenCount = tokenizer.encode(text).count
             timings.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -71,6 +71,9 @@ extension Checkpoint {
 }
 
 extension TransformerModel {
+    /// The GGUF file the weights come from, for a model loaded from one.
+    public var ggufFile: GGUFFile? { checkpoint.gguf }
+
     /// Loads a `llada` or `dream` GGUF file: hyperparameters and special ids from its metadata,
     /// tensors mapped where they lie (quantized ones are dequantized tile by tile per pass).
     public static func load(gguf url: URL, widenTileFloats: Int = widenTileLimit) throws -> TransformerModel {

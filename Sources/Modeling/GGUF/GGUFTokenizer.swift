@@ -28,7 +28,7 @@ public enum GGUFTokenizer {
         let meta = GGUFMetadata(file: file)
         func refuse(_ reason: String) -> GGUFError { .unsupportedTokenizer(path: path, reason: reason) }
         guard let tokens = try meta.optionalStrings("tokenizer.ggml.tokens") else {
-            throw refuse("the file has no tokenizer.ggml.tokens (hint: pass --tokenizer with the model's tokenizer.json folder)")
+            throw refuse("the file has no tokenizer.ggml.tokens (hint: convert the model together with its tokenizer, or run its HF folder)")
         }
         let model = try meta.optionalString("tokenizer.ggml.model") ?? "(absent)"
         guard model == "gpt2" else {
