@@ -1,3 +1,4 @@
+import Dispatch
 import Kernels
 
 /// A weight matrix [rows = out, columns = in] that stays in the memory map. f32 data (4-byte
@@ -55,13 +56,27 @@ struct WeightMatrix: @unchecked Sendable {
                 for i in 0..<count { destination[i] = floatFromFloat16(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
             }
         case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K:
-            // GGUF block types: a row is a whole number of blocks (checked at load), dequantized on its own.
-            let type = slice.dtype.ggmlType
-            let rowBytes = type.rowBytes(columns: columns) ?? 0
-            for (i, row) in range.enumerated() {
-                type.dequantizeRow(slice.bytes + row * rowBytes, columns: columns, into: destination + i * columns)
+            dequantizeRows(range, into: destination)
+        }
+    }
+
+    /// GGUF block types: a row is a whole number of blocks (checked at load) and dequantizes on
+    /// its own, so a large tile is split into bands of rows across the BLAS threads (the sgemm
+    /// that follows uses the same cores).
+    private func dequantizeRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        let type = slice.dtype.ggmlType, columns = columns
+        let rowBytes = type.rowBytes(columns: columns) ?? 0
+        let lower = range.lowerBound, count = range.count
+        // Addresses as integers: the bands write disjoint rows of `destination`.
+        let source = UInt(bitPattern: slice.bytes), target = UInt(bitPattern: destination)
+        let bands = count * columns >= 1 << 16 ? max(1, min(count, BLASRuntime.threadCount)) : 1
+        let band = { @Sendable (b: Int) in
+            let input = UnsafeRawPointer(bitPattern: source)!, output = UnsafeMutablePointer<Float>(bitPattern: target)!
+            for i in count * b / bands..<count * (b + 1) / bands {
+                type.dequantizeRow(input + (lower + i) * rowBytes, columns: columns, into: output + i * columns)
             }
         }
+        if bands == 1 { band(0) } else { DispatchQueue.concurrentPerform(iterations: bands, execute: band) }
     }
 
     /// The whole tensor as f32 (for small vectors: norms and biases).
