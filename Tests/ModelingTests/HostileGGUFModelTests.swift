@@ -91,4 +91,13 @@ struct HostileGGUFModelTests {
         let message = loadError(url)
         #expect(message.contains(url.path) && message.contains("runs past the data section"), "\(message)")
     }
+
+    @Test func unsupportedTypeIsNamed() throws {
+        // blk.0.attn_q.weight: 2 dimensions of 256, type 12 (Q4_K); claim type 10 (Q2_K).
+        let info = Array("blk.0.attn_q.weight".utf8) + [2, 0, 0, 0] + [0, 1, 0, 0, 0, 0, 0, 0] + [0, 1, 0, 0, 0, 0, 0, 0]
+        try edited("dream-tok.gguf", info + [12], info + [10]) { url in
+            let message = loadError(url)
+            #expect(message.contains("tensor blk.0.attn_q.weight has ggml type 10 (Q2_K), which dllm-play does not read"), "\(message)")
+        }
+    }
 }

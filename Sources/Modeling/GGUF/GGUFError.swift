@@ -37,7 +37,7 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
         case let .wrongKeyType(path, key, expected, found): "\(path): metadata key \"\(key)\" is \(found), expected \(expected)"
         case let .duplicateTensor(path, tensor): "\(path): tensor \(tensor) appears twice"
         case let .unsupportedTensorType(path, tensor, typeID):
-            "\(path): tensor \(tensor) has ggml type \(typeID), which dllm-play does not read "
+            "\(path): tensor \(tensor) has ggml type \(typeID)\(Self.ggmlTypeNames[typeID].map { " (\($0))" } ?? ""), which dllm-play does not read "
                 + "(F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)"
         case let .invalidTensor(path, tensor, reason): "\(path): tensor \(tensor): \(reason)"
         case let .unsupportedArchitecture(path, architecture):
@@ -55,4 +55,11 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
             "\(path): cannot reproduce the tokenizer: \(reason)"
         }
     }
+
+    /// ggml's names of the types it defines that dllm-play does not read, for the message.
+    static let ggmlTypeNames: [UInt32: String] = [
+        9: "Q8_1", 10: "Q2_K", 11: "Q3_K", 15: "Q8_K", 16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S", 20: "IQ4_NL",
+        21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS", 24: "I8", 25: "I16", 26: "I32", 27: "I64", 28: "F64", 29: "IQ1_M",
+        34: "TQ1_0", 35: "TQ2_0", 39: "MXFP4",
+    ]
 }
