@@ -7,7 +7,8 @@ import Modeling
 /// then loaded and timed: a full forward at L = 64, a prefill of 288 rows that builds the cache,
 /// and a dual-cache step (32 rows attending to the 288 cached ones), each the median of `runs`
 /// after a warm-up. Peak RSS is the process's high-water mark (VmHWM) from the load to the last
-/// pass, reset between types (it counts the mapped file's pages as they are touched).
+/// pass, reset between types (it counts the mapped file's pages as they are touched). "dequant"
+/// is the widening/dequantization alone of every matrix of one pass (`timeWidenOnly`).
 enum GGUFBench {
     static let shapes: [String: ModelConfig] = [
         "mini": EngineBench.miniShape,
@@ -43,7 +44,7 @@ enum GGUFBench {
               + "parameters), median of \(runs) after a warm-up — \(BLASRuntime.summary)")
         print("files in \(directory) (\(keep ? "kept" : "deleted after each row")); peak RSS = VmHWM from load to the last pass")
         print(pad("type", 8) + pad("file", 10) + pad("write s", 9) + pad("load ms", 9) + pad("full 64 ms", 12)
-              + pad("prefill 288 ms", 16) + pad("dual step ms", 14) + pad("peak RSS", 10))
+              + pad("prefill 288 ms", 16) + pad("dual step ms", 14) + pad("dequant ms", 12) + pad("peak RSS", 10))
         for types in list {
             let path = (directory as NSString).appendingPathComponent("random-\(shape)-\(types).gguf")
             let written = Date()
@@ -66,9 +67,11 @@ enum GGUFBench {
                 let step = ForwardRequest(tokens: window.map { canvas[$0] }, positions: window,
                                           cache: .window(rows: windowStart..<windowStart + windowRows))
                 let stepSeconds = try median(runs) { try model.forward(step).seconds }
+                let widenSeconds = try median(runs) { model.timeWidenOnly() }
                 print(pad("\(types)", 8) + pad(formatBytes(size), 10) + pad(String(format: "%.1f", writeSeconds), 9)
                       + pad(String(format: "%.0f", loadSeconds * 1e3), 9) + pad(String(format: "%.1f", fullSeconds * 1e3), 12)
                       + pad(String(format: "%.1f", prefillSeconds * 1e3), 16) + pad(String(format: "%.1f", stepSeconds * 1e3), 14)
+                      + pad(String(format: "%.1f", widenSeconds * 1e3), 12)
                       + pad(PeakMemory.current().map(formatBytes) ?? "n/a", 10))
                 fflush(nil)
             }
