@@ -10,7 +10,7 @@ struct Tokenize: ParsableCommand {
         commandName: "tokenize",
         abstract: "Show the ids and pieces the model sees for a text (--json), or measure encoding speed (--bench FILE).")
 
-    @Option(help: "A model folder holding tokenizer.json, or a tokenizer.json file.")
+    @Option(help: "A model folder holding tokenizer.json, a tokenizer.json file, or a .gguf file.")
     var model = "Models/llada-mini"
 
     @Option(help: "Render the text in a chat template first: raw, lladaInstruct or dreamInstruct.")

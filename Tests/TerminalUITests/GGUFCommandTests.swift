@@ -68,3 +68,31 @@ struct GGUFModelCommandTests {
         #expect(result.text.contains("\(path): cannot reproduce the tokenizer: the file has no tokenizer.ggml.tokens"), "\(result.text)")
     }
 }
+
+extension GGUFModelCommandTests {
+    @Test("bench --gguf writes a random GGUF per type, runs it and deletes it")
+    func benchSmoke() throws {
+        let binary = try #require(EndToEndTests.binary, "dllm-play binary not found; build it with `swift build`")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gguf-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try ChildProcess.run(URL(fileURLWithPath: binary), ["bench", "--gguf", "--gguf-shape", "mini", "--gguf-types", "Q4_K",
+                                                                         "--runs", "1", "--gguf-dir", directory.path], capturing: .standardOutput)
+        #expect(result.status == 0, "\(result.text)")
+        #expect(result.text.contains("random mini-shaped llada") && result.text.contains("    Q4_K "), "\(result.text)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test("tokenize reads a GGUF file's tokenizer and prints what its tokenizer.json gives")
+    func tokenizeGGUF() throws {
+        let binary = try #require(EndToEndTests.binary, "dllm-play binary not found; build it with `swift build`")
+        let json = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/tokenization/qwen2-style.tokenizer.json").path
+        var outputs: [String] = []
+        for model in [Self.folder.appendingPathComponent("llada-tok.gguf").path, json] {
+            let result = try ChildProcess.run(URL(fileURLWithPath: binary), ["tokenize", "--model", model, "Hello 123 <|mdm_mask|>"],
+                                              capturing: .standardOutput)
+            #expect(result.status == 0, "\(result.text)")
+            outputs.append(result.text)
+        }
+        #expect(outputs[0] == outputs[1] && outputs[0].contains("(special)"), "\(outputs)")
+    }
+}
