@@ -45,8 +45,10 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
             maskTokenID: special.mask, endOfTextID: special.endOfText, endOfTurnID: special.endOfTurn)
         cache = KVCache(layerCount: config.layerCount, kvDim: config.kvDim)
         workspace = Workspace(hidden: config.hiddenSize, kvDim: config.kvDim, intermediate: config.intermediateSize)
-        // 16-bit (or misaligned f32) weights are widened through the scratch; aligned f32 is used in place.
-        let needsScratch = checkpoint.tensors.values.contains { $0.dtype != .f32 || Int(bitPattern: $0.bytes) % 4 != 0 }
+        // 16-bit, quantized, permuted or misaligned weights go through the scratch; aligned f32 is used in place.
+        let needsScratch = checkpoint.tensors.values.contains {
+            $0.dtype != .f32 || $0.rowOrder != nil || Int(bitPattern: $0.bytes) % 4 != 0
+        }
         let largest = max(config.hiddenSize * config.intermediateSize, config.hiddenSize * config.hiddenSize)
         let gemm = try gemm ?? GEMMChoice.forThisProcess()
         self.gemm = gemm
@@ -75,7 +77,9 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
     public var projectionGEMM: String {
         let types = Set(weights.dtypes.map(\.rawValue))
         var paths: [String] = []
-        if types.contains("Q8_0") { paths.append("q8_0-int8 (\(Q8_0GEMM.kernelName)) for Q8_0 weights") }
+        if types.contains(TensorDType.q8_0.rawValue) {
+            paths.append(scratch.lowPrecision ? "q8_0-int8 (\(Q8_0GEMM.kernelName)) for Q8_0 weights" : "openblas-f32 (Q8_0 dequantized)")
+        }
         if types.contains(TensorDType.bf16.rawValue) {
             paths.append(scratch.bf16 != nil ? gemm.description : "openblas-f32 (bf16 widened; \(gemm.reason))")
         }

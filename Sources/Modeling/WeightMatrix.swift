@@ -1,8 +1,10 @@
+import Dispatch
 import Kernels
 
 /// A weight matrix [rows = out, columns = in] that stays in the memory map. f32 data (4-byte
-/// aligned) is used in place; bf16/f16 data is widened to f32 tile by tile into a reused scratch
-/// buffer right before each sgemm, so a bf16 checkpoint never exists in RAM as f32.
+/// aligned) is used in place; bf16/f16 data is widened, and GGUF block-quantized data dequantized,
+/// to f32 tile by tile into a reused scratch buffer right before each sgemm, so neither a bf16
+/// checkpoint nor a Q4_K file ever exists in RAM as f32.
 struct WeightMatrix: @unchecked Sendable {
     let slice: TensorSlice
     let rows: Int
@@ -14,14 +16,26 @@ struct WeightMatrix: @unchecked Sendable {
         columns = slice.shape.count > 1 ? slice.shape[1] : 1
     }
 
-    /// The f32 view in place, when the data is f32 and aligned.
+    /// The f32 view in place, when the data is f32, aligned and stored in order.
     var inPlace: ConstMatrixView? {
-        guard slice.dtype == .f32, Int(bitPattern: slice.bytes) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        guard slice.dtype == .f32, slice.rowOrder == nil,
+              Int(bitPattern: slice.bytes) % MemoryLayout<Float>.alignment == 0 else { return nil }
         return ConstMatrixView(slice.bytes.assumingMemoryBound(to: Float.self), rows: rows, columns: columns)
     }
 
-    /// Widens rows `range` into `destination` ([range.count, columns]).
+    /// Widens (or dequantizes) rows `range` into `destination` ([range.count, columns]).
     func widenRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        guard let order = slice.rowOrder else {
+            widenStoredRows(range, into: destination)
+            return
+        }
+        for (i, row) in range.enumerated() {
+            widenStoredRows(order[row]..<order[row] + 1, into: destination + i * columns)
+        }
+    }
+
+    /// Widens rows `range` as stored in the file.
+    private func widenStoredRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
         let count = range.count * columns
         let offset = range.lowerBound * columns
         switch slice.dtype {
@@ -41,7 +55,28 @@ struct WeightMatrix: @unchecked Sendable {
             } else {
                 for i in 0..<count { destination[i] = floatFromFloat16(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
             }
+        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K:
+            dequantizeRows(range, into: destination)
         }
+    }
+
+    /// GGUF block types: a row is a whole number of blocks (checked at load) and dequantizes on
+    /// its own, so a large tile is split into bands of rows across the BLAS threads (the sgemm
+    /// that follows uses the same cores).
+    private func dequantizeRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        let type = slice.dtype.ggmlType, columns = columns
+        let rowBytes = type.rowBytes(columns: columns) ?? 0
+        let lower = range.lowerBound, count = range.count
+        // Addresses as integers: the bands write disjoint rows of `destination`.
+        let source = UInt(bitPattern: slice.bytes), target = UInt(bitPattern: destination)
+        let bands = count * columns >= 1 << 16 ? max(1, min(count, BLASRuntime.threadCount)) : 1
+        let band = { @Sendable (b: Int) in
+            let input = UnsafeRawPointer(bitPattern: source)!, output = UnsafeMutablePointer<Float>(bitPattern: target)!
+            for i in count * b / bands..<count * (b + 1) / bands {
+                type.dequantizeRow(input + (lower + i) * rowBytes, columns: columns, into: output + i * columns)
+            }
+        }
+        if bands == 1 { band(0) } else { DispatchQueue.concurrentPerform(iterations: bands, execute: band) }
     }
 
     /// The whole tensor as f32 (for small vectors: norms and biases).
@@ -60,12 +95,15 @@ final class WidenScratch: @unchecked Sendable {
     let capacity: Int
     let buffer: UnsafeMutablePointer<Float>
     let bf16: BF16GEMM?
+    /// False on the f32 path (`DLLM_GEMM=f32`, or no bf16 hardware): every weight is widened.
+    let lowPrecision: Bool
     private(set) lazy var q8_0 = Q8_0GEMM()
 
     init(capacity: Int, gemm: GEMMChoice.Path = .openBLASF32) {
         self.capacity = max(capacity, 1)
         buffer = .allocate(capacity: self.capacity)
         bf16 = gemm == .oneDNNBF16 ? BF16GEMM() : nil
+        lowPrecision = gemm == .oneDNNBF16
     }
 
     deinit { buffer.deallocate() }
@@ -93,11 +131,12 @@ func project(_ x: ConstMatrixView, _ w: WeightMatrix, into out: MatrixView, scra
 
 /// The native paths: bf16 weights (2-byte aligned, in place) on oneDNN when the model chose it;
 /// Q8_0 weights (raw 34-byte blocks, [rows, columns / 32 blocks]) on the block-scaled int8 kernel.
-/// The Q8_0 case is matched by the dtype's name so that it applies once a quantized dtype exists.
 /// False when neither applies (or oneDNN refused the shape): the caller widens to f32.
 private func projectLowPrecision(_ x: ConstMatrixView, _ w: WeightMatrix, into out: MatrixView, scratch: WidenScratch,
                                  accumulate: Bool) -> Bool {
-    if w.slice.dtype.rawValue == "Q8_0", w.columns % Q8_0GEMM.blockSize == 0,
+    // Both kernels read rows as stored, so a permuted row order (GGUF's LLaDA Q/K) widens instead.
+    guard w.slice.rowOrder == nil, scratch.lowPrecision else { return false }
+    if w.slice.dtype == .q8_0, w.columns % Q8_0GEMM.blockSize == 0,
        w.slice.byteCount >= w.rows * w.columns / Q8_0GEMM.blockSize * Q8_0GEMM.bytesPerBlock {
         scratch.q8_0.multiply(x, q8_0: w.slice.bytes, into: out, accumulate: accumulate)
         return true

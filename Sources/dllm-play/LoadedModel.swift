@@ -16,8 +16,7 @@ struct LoadedModel {
     init(_ options: DecodeOptions) throws(LoadFailure) {
         let directory = Run.locate(options.model)
         do {
-            predictor = try TransformerModel.load(directory: directory)
-            tokenizer = try Tokenizer.load(from: directory)
+            (predictor, tokenizer) = try ModelSource.load(directory)
             try Self.checkAgreement(predictor, tokenizer)
         } catch {
             throw LoadFailure(message: "cannot load model \(directory.path): \(error)")

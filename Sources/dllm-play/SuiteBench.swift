@@ -72,8 +72,7 @@ enum SuiteBench {
         let predictor: TransformerModel
         let tokenizer: Tokenizer
         do {
-            predictor = try TransformerModel.load(directory: directory)
-            tokenizer = try Tokenizer.load(from: directory)
+            (predictor, tokenizer) = try ModelSource.load(directory)
         } catch { throw fail("cannot load model \(directory.path): \(error)") }
 
         let suiteURL = locateSuite(options.suite)
