@@ -2,6 +2,7 @@
 --listen), or `bench` its forward passes, or write a `random` checkpoint of a named shape."""
 import argparse
 import os
+import signal
 import sys
 
 import torch
@@ -72,6 +73,9 @@ def serve_main(argv):
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    # A parent that starts us from a thread with signals blocked (thread pools do) would leave
+    # SIGTERM blocked, and the engine could not be stopped: take the default dispositions back.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
     try:
         if argv and argv[0] == "bench":
             from .bench import main as bench_main

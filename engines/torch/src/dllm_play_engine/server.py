@@ -129,7 +129,14 @@ def serve_tcp(backend, folder, host, port, load_error=None, once=False):
             with connection:
                 connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 rfile, wfile = connection.makefile("rb"), connection.makefile("wb")
-                Session(backend, folder, rfile, wfile).run(load_error)
+                try:
+                    Session(backend, folder, rfile, wfile).run(load_error)
+                finally:  # the file objects hold the socket open until closed themselves
+                    rfile.close()
+                    try:
+                        wfile.close()
+                    except OSError:
+                        pass
             if once:
                 return
 
