@@ -21,6 +21,7 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
         case let .malformed(engine, reason): "engine \(engine): malformed frame: \(reason) (hint: is the command a dllm-play-engine "
             + "of protocol version \(EngineWire.version), and does nothing else write to its standard output?)"
         case let .tooLarge(engine, what, value, cap): "engine \(engine): \(what) of \(value) exceeds the protocol's cap of \(cap)"
+            + (what == "frame payload" ? " (hint: does something else write to the engine's standard output?)" : "")
         case let .disconnected(engine, detail): "engine \(engine) closed the connection" + (detail.isEmpty ? "" : ": \(detail)")
         case let .timedOut(engine, seconds, waitingFor):
             "engine \(engine): no \(waitingFor) within \(Self.format(seconds)) s (hint: --engine-timeout SECONDS)"
