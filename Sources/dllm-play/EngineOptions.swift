@@ -36,7 +36,11 @@ struct EngineOptions: ParsableArguments {
     /// one the model is the engine's, and so is the tokenizer (fetched over the connection and
     /// kept in a temporary folder named by the weights hash).
     func load(modelPath: String) throws -> (predictor: any MaskPredictor, tokenizer: Tokenizer) {
-        let address = try parsedAddress()
+        try Self.load(address: parsedAddress(), formats: formats, timeout: timeout, modelPath: modelPath)
+    }
+
+    static func load(address: EngineAddress, formats: [LogitFormat] = [.f16, .bf16, .f32], timeout: Double = 300,
+                     modelPath: String) throws -> (predictor: any MaskPredictor, tokenizer: Tokenizer) {
         if address == .local {
             let directory = Run.locate(modelPath)
             do {

@@ -16,13 +16,16 @@ struct LoadedModel {
     init(_ options: DecodeOptions) throws(LoadFailure) {
         do {
             (predictor, tokenizer) = try options.engine.load(modelPath: options.model)
-            try Self.checkAgreement(predictor, tokenizer)
         } catch let failure as LoadFailure {
             throw failure
         } catch let failure as EngineError {
             throw LoadFailure(message: failure.description)
         } catch {
             throw LoadFailure(message: "cannot load model \(Run.locate(options.model).path): \(error)")
+        }
+        do { try Self.checkAgreement(predictor, tokenizer) } catch {
+            let source = predictor.descriptor.engine == nil ? Run.locate(options.model).path : "\(options.engine.address) (engine)"
+            throw LoadFailure(message: "cannot load model \(source): \(error)")
         }
         chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == .chat)
         answerLength = options.genLength
