@@ -32,9 +32,16 @@ public struct DecodeOutcome: Codable, Sendable, Equatable {
     /// Final answer tokens that differ from the same decode without a cache (`bench --cache-drift`,
     /// cached settings only).
     public var cacheDrift: Int?
+    /// The decode's revocations: positions remasked, and of those how many ended with a different
+    /// token (docs/analysis.md). Nil in reports written before they were recorded.
+    public var remasked: Int?
+    public var remaskedChanged: Int?
+    /// The step at which each answer position took its final token, for the results page's
+    /// decode-order heat map.
+    public var decodeOrder: DecodeOrder?
 
     public init(answer: String, nfe: Int, usefulTokens: Int, seconds: Double, arness: Double? = nil, emergence: Double? = nil,
-                cacheDrift: Int? = nil) {
+                cacheDrift: Int? = nil, remasked: Int? = nil, remaskedChanged: Int? = nil, decodeOrder: DecodeOrder? = nil) {
         self.answer = answer
         self.nfe = nfe
         self.usefulTokens = usefulTokens
@@ -42,6 +49,23 @@ public struct DecodeOutcome: Codable, Sendable, Equatable {
         self.arness = arness
         self.emergence = emergence
         self.cacheDrift = cacheDrift
+        self.remasked = remasked
+        self.remaskedChanged = remaskedChanged
+        self.decodeOrder = decodeOrder
+    }
+}
+
+/// A decode's order map as the bench stores it: `steps` in all, `useful` answer positions counted
+/// by the analysis, and per answer position the 1-based step of its final token (nil: never).
+public struct DecodeOrder: Codable, Sendable, Equatable {
+    public var steps: Int
+    public var useful: Int
+    public var positions: [Int?]
+
+    public init(steps: Int, useful: Int, positions: [Int?]) {
+        self.steps = steps
+        self.useful = useful
+        self.positions = positions
     }
 }
 
@@ -50,6 +74,13 @@ public struct ItemResult: Codable, Sendable, Equatable {
     public var itemID: String
     public var correct: Bool
     public var outcome: DecodeOutcome
+
+    public init(setting: String, itemID: String, correct: Bool, outcome: DecodeOutcome) {
+        self.setting = setting
+        self.itemID = itemID
+        self.correct = correct
+        self.outcome = outcome
+    }
 }
 
 /// Totals of one setting over the suite.
@@ -71,6 +102,9 @@ public struct SettingSummary: Codable, Sendable, Equatable {
     public var meanEmergence: Double?
     /// Mean differing final tokens against the uncached twin, over the items that ran one.
     public var meanCacheDrift: Double?
+    /// Mean remasked positions per item, and mean of those that ended different (revocations).
+    public var meanRemasked: Double?
+    public var meanRemaskedChanged: Double?
 
     public init(setting: BenchSetting, results: [ItemResult]) {
         self.setting = setting
@@ -87,6 +121,8 @@ public struct SettingSummary: Codable, Sendable, Equatable {
         meanARness = mean(results.compactMap(\.outcome.arness))
         meanEmergence = mean(results.compactMap(\.outcome.emergence))
         meanCacheDrift = mean(results.compactMap(\.outcome.cacheDrift).map(Double.init))
+        meanRemasked = mean(results.compactMap(\.outcome.remasked).map(Double.init))
+        meanRemaskedChanged = mean(results.compactMap(\.outcome.remaskedChanged).map(Double.init))
     }
 }
 
@@ -134,7 +170,10 @@ public struct BenchReport: Codable, Sendable {
     /// The table printed after a run.
     public func table() -> String {
         let showsDrift = summaries.contains { $0.meanCacheDrift != nil }
+        // Revocations only mean something where a decoder remasks; the column appears when one did.
+        let showsRemasks = summaries.contains { ($0.meanRemasked ?? 0) > 0 }
         let header = ["setting", "acc %", "NFE", "TPF", "tok/s", "wall s", "AUP", "AR-ness", "emerge"] + (showsDrift ? ["drift"] : [])
+            + (showsRemasks ? ["remask", "changed"] : [])
         var rows: [[String]] = []
         var shownAUP = Set<String>()
         for s in summaries {
@@ -143,14 +182,15 @@ public struct BenchReport: Codable, Sendable {
                          String(format: "%.2f", s.tokensPerForward), String(format: "%.1f", s.tokensPerSecond),
                          String(format: "%.1f", s.wallSeconds), aupText,
                          s.meanARness.map { String(format: "%.2f", $0) } ?? "-", s.meanEmergence.map { String(format: "%.2f", $0) } ?? "-"]
-                        + (showsDrift ? [s.meanCacheDrift.map { String(format: "%.1f", $0) } ?? "-"] : []))
+                        + (showsDrift ? [s.meanCacheDrift.map { String(format: "%.1f", $0) } ?? "-"] : [])
+                        + (showsRemasks ? [s.meanRemasked, s.meanRemaskedChanged].map { $0.map { String(format: "%.1f", $0) } ?? "-" } : []))
         }
         return TextTable.render(header: header, rows: rows)
     }
 
     /// One CSV line per setting.
     public func csv() -> String {
-        var lines = ["decoder,setting,items,correct,accuracy,mean_nfe,tpf,tokens_per_second,wall_seconds,aup,arness,emergence,cache_drift"]
+        var lines = ["decoder,setting,items,correct,accuracy,mean_nfe,tpf,tokens_per_second,wall_seconds,aup,arness,emergence,cache_drift,remasked,remasked_changed"]
         for s in summaries {
             let label = s.label.contains(",") ? "\"\(s.label)\"" : s.label
             lines.append([s.setting.decoder, label, "\(s.items)", "\(s.correct)", String(format: "%.4f", s.accuracy),
@@ -158,7 +198,8 @@ public struct BenchReport: Codable, Sendable {
                           String(format: "%.4f", s.tokensPerSecond), String(format: "%.4f", s.wallSeconds),
                           String(format: "%.4f", aup[s.setting.decoder] ?? 0),
                           s.meanARness.map { String(format: "%.4f", $0) } ?? "", s.meanEmergence.map { String(format: "%.4f", $0) } ?? "",
-                          s.meanCacheDrift.map { String(format: "%.4f", $0) } ?? ""]
+                          s.meanCacheDrift.map { String(format: "%.4f", $0) } ?? "",
+                          s.meanRemasked.map { String(format: "%.4f", $0) } ?? "", s.meanRemaskedChanged.map { String(format: "%.4f", $0) } ?? ""]
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -195,7 +236,8 @@ extension BenchReport {
         Model `\(model)`, suite `\(suite)`, \(itemsPerSetting) items per setting, seed \(seed), \(machine)\(complete ? "" : " (interrupted: partial)").
         Accuracy in percent; NFE = mean forward passes per item; TPF = useful tokens per forward; AUP over each
         decoder's settings with y_max = \(String(format: "%.1f", yMax)); AR-ness (1 = left to right) and emergence (the
-        fraction of steps after which the answer no longer changes its top-1 predictions) are means over items, docs/analysis.md.
+        fraction of steps after which the answer no longer changes its top-1 predictions) are means over items; remask and
+        changed (where shown) are the mean positions remasked per item and of those the ones that ended different; docs/analysis.md.
 
         ```
         \(table())

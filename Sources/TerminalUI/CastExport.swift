@@ -23,6 +23,8 @@ public enum CastExport {
         /// Seconds the last frame is held.
         public var holdSeconds = 2.0
         public var showGhosts = false
+        /// Draw the decode-order map (the playground's `o`) in every frame.
+        public var showOrder = false
         public var cursor: Int?
         public init() {}
     }
@@ -30,6 +32,7 @@ public enum CastExport {
     public static func cast(lanes: [Replay], label: String, theme: Theme, options: Options = Options()) throws -> String {
         var playground = replayPlayground(lanes: lanes, label: label)
         playground.state.showGhosts = options.showGhosts
+        playground.state.showOrder = options.showOrder
         playground.state.cursor = options.cursor
         let total = playground.state.totalSteps
         // (seconds since start, code, data) in order; encoded per version below.

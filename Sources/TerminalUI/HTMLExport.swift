@@ -8,10 +8,12 @@ import Recording
 /// No network: the data, styles and script are all inline (`HTMLPlayerAssets`). The data is the
 /// canvas after every step, as the cells that changed (`CanvasDelta`), computed here by the same
 /// `Canvas.apply` the playground uses, so the page shows exactly what the replay shows. Opening
-/// `FILE.html#step=N` (or `#step=end`) starts at that step.
+/// `FILE.html#step=N` (or `#step=end`) starts at that step; `#order` (or `o`) turns on the
+/// decode-order map, each written position drawn as the step that wrote it.
 public enum HTMLExport {
-    public static func html(lanes: [Replay], label: String, theme: Theme) throws -> String {
-        let data = PlayerData(title: "dllm-play · \(label)", maskGlyph: theme.maskGlyph, lanes: lanes.map(LaneData.init))
+    /// `showOrder` starts the page with the decode-order map on (the `o` toggle, or `#order` in the URL).
+    public static func html(lanes: [Replay], label: String, theme: Theme, showOrder: Bool = false) throws -> String {
+        let data = PlayerData(title: "dllm-play · \(label)", maskGlyph: theme.maskGlyph, order: showOrder, lanes: lanes.map(LaneData.init))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // JSONEncoder escapes "/" as "\/", so no "</script>" can close the data block early.
@@ -52,6 +54,8 @@ public enum HTMLExport {
 struct PlayerData: Encodable {
     var title: String
     var maskGlyph: String
+    /// Whether the decode-order map starts on.
+    var order: Bool
     var lanes: [LaneData]
 }
 

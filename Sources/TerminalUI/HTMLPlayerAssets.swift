@@ -23,6 +23,7 @@ enum HTMLPlayerAssets {
         <button id="last" title="last step (End)">»</button>
         <input id="scrub" type="range" min="0" max="0" value="0" aria-label="step">
         <label><input id="ghosts" type="checkbox"> ghosts</label>
+        <label title="decode order (o): each written position as the step that wrote it"><input id="order" type="checkbox"> order</label>
         </nav>
         <main id="lanes"></main>
         <aside id="inspector">hover or click a token to inspect it</aside>
@@ -70,12 +71,15 @@ enum HTMLPlayerAssets {
     const $ = (id) => document.getElementById(id);
     const clean = (s) => String(s).replace(/\n/g, "↵").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
     for (const lane of data.lanes) {
-      let cells = lane.initial.slice();
+      let cells = lane.initial.slice(), at = [];
       lane.states = [cells];
+      lane.writtenAt = [at];  // writtenAt[s][p]: the step that last changed position p, as of step s
       for (const step of lane.steps) {
         cells = cells.slice();
-        for (const c of step.cells) cells[c.p] = c;
+        at = at.slice();
+        for (const c of step.cells) { cells[c.p] = c; at[c.p] = step.n; }
         lane.states.push(cells);
+        lane.writtenAt.push(at);
       }
     }
     const total = Math.max(0, ...data.lanes.map((l) => l.steps.length));
@@ -104,7 +108,7 @@ enum HTMLPlayerAssets {
       $("status").textContent = "step " + step + "/" + total;
       const root = $("lanes");
       root.textContent = "";
-      const ghosts = $("ghosts").checked;
+      const ghosts = $("ghosts").checked, order = $("order").checked;
       data.lanes.forEach((lane, index) => {
         const shown = Math.min(step, lane.steps.length);
         const cells = lane.states[shown];
@@ -122,7 +126,15 @@ enum HTMLPlayerAssets {
         for (const cell of cells) {
           const span = document.createElement("span");
           span.className = cellClass(lane, cell, delta);
-          if (cell.s === "masked") {
+          const at = lane.writtenAt[shown][cell.p];
+          if (order && cell.s !== "prompt" && cell.s !== "masked" && at !== undefined) {
+            // As the playground's o: the step, padded to the width of the shown step, coloured by
+            // how late it came (early steps at the gradient's top).
+            const lateness = shown > 1 ? (at - 1) / (shown - 1) : 0;
+            const kept = span.className.split(" ").filter((c) => c && !/^(c[0-4]|drafted|force-filled)$/.test(c));
+            span.className = kept.concat(["c" + Math.min(4, Math.floor((1 - lateness) * 5)), "order"]).join(" ");
+            span.textContent = " " + String(at).padStart(String(Math.max(1, shown)).length);
+          } else if (cell.s === "masked") {
             if (ghosts && cell.k && cell.k.length) { span.textContent = text(lane, cell.k[0]); span.className += " ghost"; }
             else span.textContent = data.maskGlyph;
           } else span.textContent = text(lane, cell.t);
@@ -186,12 +198,15 @@ enum HTMLPlayerAssets {
     $("last").addEventListener("click", () => go(total));
     $("play").addEventListener("click", toggle);
     $("ghosts").addEventListener("change", render);
+    $("order").checked = data.order || /(^#|&)order\b/.test(location.hash);
+    $("order").addEventListener("change", render);
     document.addEventListener("keydown", (e) => {
       if (e.key === " ") { e.preventDefault(); toggle(); }
       else if (e.key === "ArrowLeft") go(step - 1);
       else if (e.key === "ArrowRight") go(step + 1);
       else if (e.key === "Home") go(0);
       else if (e.key === "End") go(total);
+      else if (e.key === "o") { $("order").checked = !$("order").checked; render(); }
     });
     const legend = [["mask", "mask"], ["c0", "low confidence"], ["c4", "high confidence"], ["fresh", "this step"],
       ["remasked", "remasked"], ["drafted", "drafted"], ["force-filled", "forced"], ["block", "active block"], ["cached", "cached"]];

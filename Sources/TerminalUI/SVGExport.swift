@@ -11,9 +11,10 @@ public enum SVGExport {
     /// Cell size in SVG units for a 14-unit monospace font.
     static let cellWidth = 8.4, cellHeight = 17.0, fontSize = 14.0
 
-    /// The replay at `step` (default: the last), rendered at `size` as it appears in the playground.
+    /// The replay at `step` (default: the last), rendered at `size` as it appears in the playground
+    /// (with `showOrder`, as it appears with the decode-order map on).
     public static func still(lanes: [Replay], label: String, theme: Theme, size: TerminalSize, step: Int? = nil,
-                             showGhosts: Bool = false, legend: Bool = false) -> String {
+                             showGhosts: Bool = false, showOrder: Bool = false, legend: Bool = false) -> String {
         var playground = CastExport.replayPlayground(lanes: lanes, label: label)
         let total = playground.state.totalSteps
         let shown = min(max(0, step ?? total), total)
@@ -21,6 +22,8 @@ public enum SVGExport {
         playground.state.following = shown == total
         playground.state.playing = false
         playground.state.showGhosts = showGhosts
+        // The decode-order map, as the playground's `o` draws it: each written position as its step.
+        playground.state.showOrder = showOrder
         return svg(render(playground.state, theme: theme, size: size), theme: theme, title: "dllm-play · \(label) · step \(shown)",
                    legend: legend)
     }

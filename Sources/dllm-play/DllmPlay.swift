@@ -11,7 +11,7 @@ struct DllmPlay: ParsableCommand {
             commandName: "dllm-play",
             abstract: "A terminal playground for watching diffusion language models decode.",
             version: "dllm-play \(versionNumber) (\(BLASRuntime.summary))",
-            subcommands: [PlayCommand.self, ReplayCommand.self, ExportCommand.self, AnalyzeCommand.self, Run.self, Decoders.self, Bench.self, ModelInfo.self, Tokenize.self],
+            subcommands: [PlayCommand.self, ReplayCommand.self, ExportCommand.self, AnalyzeCommand.self, PlotCommand.self, Run.self, Decoders.self, Bench.self, ModelInfo.self, Tokenize.self],
             defaultSubcommand: PlayCommand.self)
     }
 

@@ -46,6 +46,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Show ghost top-1 predictions inside masked positions.")
     var ghosts = false
 
+    @Flag(help: "Draw the decode-order map (each written position as the step that wrote it) in the cast and the SVG; the HTML player starts with it on.")
+    var order = false
+
     /// Checked before reading anything: the size, the step time and the theme.
     func validate() throws {
         _ = try terminalSize()
@@ -89,6 +92,7 @@ struct ExportCommand: ParsableCommand {
         options.size = terminal
         options.stepSeconds = stepSeconds
         options.showGhosts = ghosts
+        options.showOrder = order
         options.version = version
         let label = "replay " + URL(fileURLWithPath: file).lastPathComponent
         if let cast {
@@ -97,7 +101,7 @@ struct ExportCommand: ParsableCommand {
             print("wrote \(cast): asciicast v\(castVersion), \(lanes.map(\.count).max() ?? 0) steps, \(terminal.columns)x\(terminal.rows)")
         }
         if let html {
-            let page = try HTMLExport.html(lanes: lanes, label: label, theme: parsed.theme)
+            let page = try HTMLExport.html(lanes: lanes, label: label, theme: parsed.theme, showOrder: order)
             do { try OutputFile.write(Data(page.utf8), to: html) } catch { throw PlaygroundLauncher.fail("\(error)") }
             print("wrote \(html): \(lanes.count) lane(s), \(lanes.map(\.count).max() ?? 0) steps")
         }
@@ -105,7 +109,7 @@ struct ExportCommand: ParsableCommand {
             let steps = lanes.map(\.count).max() ?? 0
             let shown = min(step ?? steps, steps)
             let image = SVGExport.still(lanes: lanes, label: label, theme: parsed.theme, size: options.size, step: shown,
-                                        showGhosts: ghosts, legend: legend)
+                                        showGhosts: ghosts, showOrder: order, legend: legend)
             do { try OutputFile.write(Data(image.utf8), to: svg) } catch { throw PlaygroundLauncher.fail("\(error)") }
             print("wrote \(svg): step \(shown) of \(steps), \(terminal.columns)x\(terminal.rows)")
         }

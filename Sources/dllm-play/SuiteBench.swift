@@ -131,11 +131,12 @@ enum SuiteBench {
             if let uncached {
                 let twin = try Session.decode(setting.decoder, settings: arguments(for: setting, genLength: genLength) + [uncached],
                                               predictor: predictor, setup: setup)
-                let cachedAnswer = session.canvas.tokens[session.canvas.answerRange], plainAnswer = twin.canvas.tokens[twin.canvas.answerRange]
-                drift = zip(cachedAnswer, plainAnswer).filter { $0 != $1 }.count
+                drift = cacheDrift(cached: session.canvas, uncached: twin.canvas)
             }
             return DecodeOutcome(answer: end.answerText, nfe: end.nfe, usefulTokens: end.usefulTokens, seconds: seconds,
-                                 arness: analysis?.arness, emergence: analysis?.emergenceFraction, cacheDrift: drift)
+                                 arness: analysis?.arness, emergence: analysis?.emergenceFraction, cacheDrift: drift,
+                                 remasked: analysis?.remasked, remaskedChanged: analysis?.remaskedChanged,
+                                 decodeOrder: analysis.map { DecodeOrder(steps: $0.steps, useful: $0.usefulLength, positions: $0.decodeOrder) })
         }, progress: { done, total, setting in
             ProgressBar.draw(done: done, total: total, label: setting.label)
         }, isCancelled: { interrupt.isSet })
@@ -213,9 +214,7 @@ enum SuiteBench {
 
     static func write(_ report: BenchReport, json: String?, csv: String?) throws {
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do { try OutputFile.write(encoder.encode(report), to: json) } catch { throw fail("cannot write \(json): \(error)") }
+            do { try OutputFile.write(report.json(), to: json) } catch { throw fail("cannot write \(json): \(error)") }
             print("wrote \(json)")
         }
         if let csv {

@@ -68,6 +68,21 @@ import Testing
         #expect(analysis.decodeOrder == [3, 3, 2, 3])
     }
 
+    @Test("cache drift counts answer positions whose final tokens differ between the cached and uncached decode")
+    func cacheDriftCounts() {
+        let cached = replay([[commit(2, 10), commit(3, 11)], [commit(4, 12), commit(5, 3)]]).latest
+        let same = replay([[commit(2, 10)], [commit(3, 11)], [commit(4, 12)], [commit(5, 3)]]).latest
+        let other = replay([[commit(2, 10), commit(3, 13)], [commit(4, 12), commit(5, 14)]]).latest
+        let unfinished = replay([[commit(2, 10), commit(3, 11)], [commit(4, 12)]]).latest
+        #expect(cacheDrift(cached: cached, uncached: same) == 0, "the same tokens in another order do not drift")
+        #expect(cacheDrift(cached: cached, uncached: other) == 2)
+        #expect(cacheDrift(cached: cached, uncached: unfinished) == 1, "a still-masked position differs from a written one")
+        // The prompt never counts; an answer of another length counts its extra positions.
+        let longer = Canvas(promptTokens: [7, 7], answerLength: 5, maskTokenID: 99)
+        let masked = Canvas(promptTokens: [1, 2], answerLength: 4, maskTokenID: 99)
+        #expect(cacheDrift(cached: masked, uncached: longer) == 1)
+    }
+
     @Test("Spearman on average ranks; nil for a constant series")
     func spearmanValues() {
         #expect(spearman([1, 2, 3], [10, 20, 30]) == 1)

@@ -35,6 +35,9 @@ struct CommandLineGoldenTests {
         ("play-compare-unknown", ["play", "--compare", "llada,nope"]),
         ("export-nothing", ["export", "Tests/Fixtures/tui/demo.jsonl"]),
         ("export-cast-version-4", ["export", "Tests/Fixtures/tui/demo.jsonl", "--cast", "/dev/null", "--cast-version", "4"]),
+        ("help-plot", ["plot", "--help"]),
+        ("plot-not-a-report", ["plot", "Tests/Fixtures/tui/demo.jsonl", "--out", "/nonexistent"]),
+        ("plot-missing-file", ["plot", "Tests/Fixtures/no-such-report.json"]),
     ]
 
     static func transcript(_ arguments: [String]) throws -> String {

@@ -67,6 +67,25 @@ import TestSupport
         #expect(canvas.contains("early-stop: 7 steps"), "the end line is missing")
     }
 
+    @Test("Chromium with #order draws the decode-order map: each written answer position as the step that wrote it")
+    func orderMapInBrowser() throws {
+        let dom = try browse(try page(), fragment: "#step=4&order")
+        guard !dom.isEmpty else { return }
+        #expect(dom.contains("<input id=\"order\" type=\"checkbox\">"), "the toggle is on the page")
+        let canvas = String(dom[try #require(dom.range(of: "<main id=\"lanes\">")).upperBound...])
+        let replay = SampleTrajectory.replay(), shown = replay.canvas(afterSteps: 4)
+        var checked = 0
+        for p in shown.answerRange where shown.cells[p].state != .masked {
+            let step = try #require(shown.cells[p].changedAtStep)
+            #expect(canvas.contains("order\" data-lane=\"0\" data-p=\"\(p)\"> \(step)</span>"), "position \(p) should show step \(step)")
+            checked += 1
+        }
+        #expect(checked >= 4, "the sample has written positions at step 4")
+        // Without #order the same step shows tokens, not steps.
+        let plain = try browse(try page(), fragment: "#step=4")
+        #expect(!plain.contains(" order\""), "the map is off unless asked for")
+    }
+
     @Test("Chromium at step 0 shows masks only; compare lanes render side by side; a screenshot is taken")
     func startAndCompare() throws {
         let lanes = [SampleTrajectory.replay(), SampleTrajectory.replay()]

@@ -10,14 +10,15 @@ import TestSupport
 /// The SVG still of a replay step: well-formed XML whose words sit at their screen columns, in
 /// the theme's colours, that a real renderer (`rsvg-convert`) turns into an image.
 @Suite struct SVGExportTests {
-    private func still(step: Int?, legend: Bool = false) -> String {
+    private func still(step: Int?, legend: Bool = false, order: Bool = false) -> String {
         SVGExport.still(lanes: [SampleTrajectory.replay()], label: "demo", theme: .builtIn,
-                        size: TerminalSize(columns: 100, rows: 30), step: step, legend: legend)
+                        size: TerminalSize(columns: 100, rows: 30), step: step, showOrder: order, legend: legend)
     }
 
-    @Test("well-formed, sized to the screen, every word of the frame at its column")
-    func wordsAtColumns() throws {
-        let parsed = try #require(ParsedSVG(still(step: 4)), "not well-formed XML")
+    @Test("well-formed, sized to the screen, every word of the frame at its column (with and without the decode-order map)",
+          arguments: [false, true])
+    func wordsAtColumns(order: Bool) throws {
+        let parsed = try #require(ParsedSVG(still(step: 4, order: order)), "not well-formed XML")
         #expect(parsed.rootAttributes["width"] == "840" && parsed.rootAttributes["height"] == "510")
         #expect(parsed.title == "dllm-play · demo · step 4")
         // Rebuild each row's text from the <text> elements and compare with the rendered screen.
@@ -25,7 +26,11 @@ import TestSupport
         for (x, y, text) in parsed.texts {
             playgroundRows[Int(y / 17), default: []].append((Int((x / 8.4).rounded()), text))
         }
-        let frame = SVGExportTests.frame(step: 4)
+        let frame = SVGExportTests.frame(step: 4, order: order)
+        if order {
+            let text = (0..<frame.height).map { y in (0..<frame.width).map { frame[$0, y].text }.joined() }.joined(separator: "\n")
+            #expect(text.contains(" 1 1 2 3 4 4 4 4"), "the order map shows each position's step")
+        }
         for row in 0..<frame.height {
             var line = Array(repeating: " ", count: frame.width)
             for (column, word) in playgroundRows[row] ?? [] {
@@ -37,7 +42,7 @@ import TestSupport
         }
     }
 
-    static func frame(step: Int) -> Screen {
+    static func frame(step: Int, order: Bool = false) -> Screen {
         var playground = Playground(sourceLabel: "demo", isLive: false)
         let replay = SampleTrajectory.replay()
         var updates: [SourceUpdate] = [.start(replay.header)] + replay.steps.map { .step($0) }
@@ -46,6 +51,7 @@ import TestSupport
         playground.state.viewedStep = step
         playground.state.following = false
         playground.state.playing = false
+        playground.state.showOrder = order
         return render(playground.state, theme: .builtIn, size: TerminalSize(columns: 100, rows: 30))
     }
 
