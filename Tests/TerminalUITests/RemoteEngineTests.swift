@@ -74,4 +74,25 @@ import TestSupport
         #expect(error.split(separator: "\n").count == 1, "\(error)")
         #expect(error.contains("invalid-request: --model /nonexistent/LLaDA-8B: no such folder on this machine"), "\(error)")
     }
+
+    /// A folder with its own modeling code runs through `transformers`: uncached decoders decode,
+    /// a cached one stops at its first forward with the engine's `unsupported` error and a hint.
+    @Test("the transformers fallback: uncached decodes run, cached ones get a typed error")
+    func transformersFallback() throws {
+        guard let binary = EndToEndTests.binary else { Issue.record("dllm-play binary not found; build it with `swift build`"); return }
+        guard let command = EngineTestSupport.engineCommand else { print("skipped: \(EngineTestSupport.missingVenv)"); return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dllm-play-toy-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/engine/toy-diffusion"), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let engine = ["--engine", "'\(command)' --model '\(folder.path)' --backend transformers --threads 1", "--gen-length", "16"]
+        let plain = try EngineTestSupport.run(binary, engine + ["--decoder", "fast-dllm", "--set", "cache=none"])
+        #expect(plain.outcome.status == 0, "\(plain.outcome.standardError)")
+        #expect(plain.lines.last?.contains("\"reason\":\"finished\"") == true)
+        #expect(plain.lines.first?.contains("transformers-") == true, "the header names the fallback: \(plain.lines.first ?? "")")
+        let cached = try EngineTestSupport.run(binary, engine + ["--decoder", "fast-dllm", "--set", "cache=dual"])
+        #expect(cached.outcome.status == 2)
+        #expect(cached.outcome.standardError.contains("unsupported: this engine serves no build cache"), "\(cached.outcome.standardError)")
+        #expect(cached.outcome.standardError.contains("hint: --set cache=none"), "\(cached.outcome.standardError)")
+        #expect(cached.lines.last?.contains("\"reason\":\"error\"") == true)
+    }
 }
