@@ -30,23 +30,17 @@ public enum CastExport {
     }
 
     public static func cast(lanes: [Replay], label: String, theme: Theme, options: Options = Options()) throws -> String {
-        var playground = replayPlayground(lanes: lanes, label: label)
-        playground.state.showGhosts = options.showGhosts
-        playground.state.showOrder = options.showOrder
-        playground.state.cursor = options.cursor
+        var playground = replayPlayground(lanes: lanes, label: label, options: options)
         let total = playground.state.totalSteps
         // (seconds since start, code, data) in order; encoded per version below.
         var events: [(time: Double, code: String, data: String)] = []
         var time = 0.0
         for step in 0...total {
-            playground.state.viewedStep = step
-            playground.state.following = step == total
-            playground.state.playing = step < total
             for (index, replay) in lanes.enumerated() where step > 0 && step <= replay.steps.count {
                 let label = castMarkers(replay.steps[step - 1], lane: lanes.count > 1 ? index : nil, branch: replay.header.branch)
                 events += label.map { (time, "m", $0) }
             }
-            let screen = render(playground.state, theme: theme, size: options.size)
+            let screen = frame(&playground, step: step, theme: theme, size: options.size)
             var text = AnsiFrame.encode(screen, theme: theme)
             if step == 0 { text = AnsiFrame.hideCursor + AnsiFrame.clear + text }
             events.append((time, "o", text))
@@ -83,6 +77,25 @@ public enum CastExport {
             playground.receive(updates, lane: index)
         }
         return playground
+    }
+
+    /// The replay playground with the recording's view options applied.
+    static func replayPlayground(lanes: [Replay], label: String, options: Options) -> Playground {
+        var playground = replayPlayground(lanes: lanes, label: label)
+        playground.state.showGhosts = options.showGhosts
+        playground.state.showOrder = options.showOrder
+        playground.state.cursor = options.cursor
+        return playground
+    }
+
+    /// The screen the recording shows from `step` on (0: before the first step; the last step
+    /// reads as finished, the others as playing).
+    static func frame(_ playground: inout Playground, step: Int, theme: Theme, size: TerminalSize) -> Screen {
+        let total = playground.state.totalSteps
+        playground.state.viewedStep = step
+        playground.state.following = step == total
+        playground.state.playing = step < total
+        return render(playground.state, theme: theme, size: size)
     }
 
     private static func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded()) }

@@ -5,8 +5,8 @@ import Testing
 import TestSupport
 
 /// Both asciicast exports checked attribute by attribute and event by event against the published
-/// format descriptions (`AsciicastSpec`), and the v2 export played by Debian's asciinema 2 (asciinema 3,
-/// which plays v3, is not packaged for Debian; the checker stands in for it).
+/// format descriptions (`AsciicastSpec`), and the v2 export played by Debian's asciinema 2 (asciinema 3
+/// is not packaged for Debian; `AsciinemaPlayerTests` plays v3 in asciinema's web player).
 @Suite struct AsciicastSpecTests {
     private func export(_ version: CastExport.Version, lanes: Int = 1, ghosts: Bool = false, order: Bool = false) throws -> String {
         var options = CastExport.Options()

@@ -29,24 +29,8 @@ import TestSupport
         #expect(lanes.count == 1 && (lanes[0]["steps"] as? [Any])?.count == 7)
     }
 
-    /// Runs headless Chromium on `html` opened at `fragment`; returns the DOM after the script ran.
     private func browse(_ html: String, fragment: String, screenshot: URL? = nil) throws -> String {
-        let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
-        guard FileManager.default.isExecutableFile(atPath: chromium.path) else {
-            Issue.record("chromium not found: run scripts/install-deps")
-            return ""
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("html-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("player.html")
-        try html.write(to: file, atomically: true, encoding: .utf8)
-        var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.path)/profile",
-                         "--virtual-time-budget=3000", "--window-size=1000,600"]
-        arguments += screenshot.map { ["--screenshot=\($0.path)"] } ?? ["--dump-dom"]
-        let result = try ChildProcess.run(chromium, arguments + [file.absoluteString + fragment], capturing: .standardOutput)
-        #expect(result.status == 0)
-        return result.text
+        try HeadlessChromium.browse(html, fragment: fragment, screenshot: screenshot)
     }
 
     @Test("Chromium plays it: at #step=end the canvas holds the final tokens and the status says 7/7")
