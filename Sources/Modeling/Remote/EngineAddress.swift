@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where forward passes run, from `--engine`: `local` (this process, OpenBLAS), `tcp://HOST:PORT`,
 /// or any other text as a command run by `/bin/sh -c` speaking the protocol on its standard streams.
 public enum EngineAddress: Sendable, Equatable, CustomStringConvertible {
@@ -47,5 +49,3 @@ public struct EngineAddressError: Error, CustomStringConvertible {
             + "\"ssh gpu1 dllm-play-engine --model /data/LLaDA-8B-Instruct\")"
     }
 }
-
-import Foundation

@@ -168,7 +168,7 @@ enum EngineMessages {
         try r.finish("LOGITS")
         let logits = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             body.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress, count > 0 else { return }
+                guard count > 0 else { return }
                 switch format {
                 case .f32:
                     for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
@@ -182,7 +182,6 @@ enum EngineMessages {
                         else { widenBFloat16(h.baseAddress!, into: out.baseAddress!, count: count) }
                     }
                 }
-                _ = base
             }
             initialized = count
         }
