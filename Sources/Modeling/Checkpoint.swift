@@ -7,6 +7,8 @@ public struct Checkpoint: Sendable {
     /// The mapped files, sorted by name.
     public let files: [SafetensorsFile]
     public let tensors: [String: TensorSlice]
+    /// The GGUF file the tensors come from, for a checkpoint read from one (`files` is then empty).
+    public private(set) var gguf: GGUFFile? = nil
 
     public static let singleFileName = "model.safetensors"
     public static let indexFileName = "model.safetensors.index.json"
@@ -50,7 +52,18 @@ public struct Checkpoint: Sendable {
     }
 
     /// Total bytes of the weight files.
-    public var totalBytes: Int { files.reduce(0) { $0 + $1.file.size } }
+    public var totalBytes: Int { files.reduce(0) { $0 + $1.file.size } + (gguf?.file.size ?? 0) }
+
+    /// A checkpoint whose tensors, named as in HF folders, live in one GGUF file.
+    init(gguf: GGUFFile, tensors: [String: TensorSlice]) {
+        directory = URL(fileURLWithPath: gguf.file.path)
+        files = []
+        self.tensors = tensors
+        self.gguf = gguf
+    }
+
+    /// The paths of the mapped files, for messages.
+    public var paths: [String] { files.map(\.file.path) + (gguf.map { [$0.file.path] } ?? []) }
 
     private static func readIndex(_ url: URL) throws -> [String: String] {
         struct Index: Decodable {

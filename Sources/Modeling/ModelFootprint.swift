@@ -3,7 +3,8 @@ import Foundation
 extension TransformerModel {
     /// The weight files and their sizes in bytes, in name order.
     public var weightFiles: [(path: String, bytes: Int)] {
-        checkpoint.files.map { ($0.file.path, $0.file.size) }.sorted { $0.path < $1.path }
+        (checkpoint.files.map { ($0.file.path, $0.file.size) } + (checkpoint.gguf.map { [($0.file.path, $0.file.size)] } ?? []))
+            .sorted { $0.path < $1.path }
     }
 
     /// Bytes of RAM a forward pass over `tokens` tokens needs: the mapped weights (all touched

@@ -31,7 +31,7 @@ struct ModelWeights: @unchecked Sendable {
         var used = Set<String>()
         func tensor(_ name: String, _ shape: [Int]) throws -> TensorSlice {
             guard let slice = checkpoint.tensors[name] else {
-                throw ModelError.missingTensor(name: name, searched: checkpoint.files.map(\.file.path))
+                throw ModelError.missingTensor(name: name, searched: checkpoint.paths)
             }
             guard slice.shape == shape else {
                 throw ModelError.wrongShape(tensor: name, file: slice.file.path, expected: shape, found: slice.shape)

@@ -1,10 +1,17 @@
 import Foundation
 
-/// Element types the engine reads.
+/// Element types the engine reads: the three of safetensors, and the ggml block-quantized types
+/// of GGUF files (named as llama.cpp names them).
 public enum TensorDType: String, Sendable, Codable {
     case f32 = "F32", f16 = "F16", bf16 = "BF16"
+    case q8_0 = "Q8_0", q4_0 = "Q4_0", q4_1 = "Q4_1", q5_0 = "Q5_0", q5_1 = "Q5_1"
+    case q4_K = "Q4_K", q5_K = "Q5_K", q6_K = "Q6_K"
 
+    /// Bytes per element of the unquantized types (safetensors reads only these).
     public var byteSize: Int { self == .f32 ? 4 : 2 }
+
+    /// Whether a safetensors file may hold it.
+    public var isSafetensorsType: Bool { self == .f32 || self == .f16 || self == .bf16 }
 }
 
 /// One tensor inside a mapped safetensors file: its bytes stay in the map.
@@ -17,6 +24,8 @@ public struct TensorSlice: @unchecked Sendable {
     public let byteCount: Int
     /// Keeps the map alive as long as the slice is.
     public let file: MappedFile
+    /// Row r of the tensor is stored row `rowOrder[r]` (GGUF's permuted LLaDA Q/K); nil: in order.
+    public var rowOrder: [Int]? = nil
 
     public var elementCount: Int { shape.reduce(1, *) }
 }
@@ -57,7 +66,7 @@ public struct SafetensorsFile: Sendable {
             guard let entry = value as? [String: Any], let dtypeName = entry["dtype"] as? String,
                   let shapeValues = entry["shape"] as? [Any], let offsetValues = entry["data_offsets"] as? [Any]
             else { throw ModelError.malformedHeader(path: path, reason: "tensor \(name) lacks dtype, shape or data_offsets") }
-            guard let dtype = TensorDType(rawValue: dtypeName) else {
+            guard let dtype = TensorDType(rawValue: dtypeName), dtype.isSafetensorsType else {
                 throw ModelError.unknownDType(path: path, tensor: name, dtype: dtypeName)
             }
             let shape = try shapeValues.map { try Self.integer($0, path: path, what: "shape of \(name)") }

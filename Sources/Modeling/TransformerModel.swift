@@ -42,8 +42,10 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
             maskTokenID: special.mask, endOfTextID: special.endOfText, endOfTurnID: special.endOfTurn)
         cache = KVCache(layerCount: config.layerCount, kvDim: config.kvDim)
         workspace = Workspace(hidden: config.hiddenSize, kvDim: config.kvDim, intermediate: config.intermediateSize)
-        // 16-bit (or misaligned f32) weights are widened through the scratch; aligned f32 is used in place.
-        let needsScratch = checkpoint.tensors.values.contains { $0.dtype != .f32 || Int(bitPattern: $0.bytes) % 4 != 0 }
+        // 16-bit, quantized, permuted or misaligned weights go through the scratch; aligned f32 is used in place.
+        let needsScratch = checkpoint.tensors.values.contains {
+            $0.dtype != .f32 || $0.rowOrder != nil || Int(bitPattern: $0.bytes) % 4 != 0
+        }
         let largest = max(config.hiddenSize * config.intermediateSize, config.hiddenSize * config.hiddenSize)
         scratch = WidenScratch(capacity: needsScratch ? min(max(largest, config.hiddenSize), widenTileFloats) : config.hiddenSize)
         rotary = RotaryTable(headDim: config.headDim, theta: config.ropeTheta,

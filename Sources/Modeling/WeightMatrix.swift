@@ -1,8 +1,10 @@
+import Dispatch
 import Kernels
 
 /// A weight matrix [rows = out, columns = in] that stays in the memory map. f32 data (4-byte
-/// aligned) is used in place; bf16/f16 data is widened to f32 tile by tile into a reused scratch
-/// buffer right before each sgemm, so a bf16 checkpoint never exists in RAM as f32.
+/// aligned) is used in place; bf16/f16 data is widened, and GGUF block-quantized data dequantized,
+/// to f32 tile by tile into a reused scratch buffer right before each sgemm, so neither a bf16
+/// checkpoint nor a Q4_K file ever exists in RAM as f32.
 struct WeightMatrix: @unchecked Sendable {
     let slice: TensorSlice
     let rows: Int
@@ -14,14 +16,26 @@ struct WeightMatrix: @unchecked Sendable {
         columns = slice.shape.count > 1 ? slice.shape[1] : 1
     }
 
-    /// The f32 view in place, when the data is f32 and aligned.
+    /// The f32 view in place, when the data is f32, aligned and stored in order.
     var inPlace: ConstMatrixView? {
-        guard slice.dtype == .f32, Int(bitPattern: slice.bytes) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        guard slice.dtype == .f32, slice.rowOrder == nil,
+              Int(bitPattern: slice.bytes) % MemoryLayout<Float>.alignment == 0 else { return nil }
         return ConstMatrixView(slice.bytes.assumingMemoryBound(to: Float.self), rows: rows, columns: columns)
     }
 
-    /// Widens rows `range` into `destination` ([range.count, columns]).
+    /// Widens (or dequantizes) rows `range` into `destination` ([range.count, columns]).
     func widenRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        guard let order = slice.rowOrder else {
+            widenStoredRows(range, into: destination)
+            return
+        }
+        for (i, row) in range.enumerated() {
+            widenStoredRows(order[row]..<order[row] + 1, into: destination + i * columns)
+        }
+    }
+
+    /// Widens rows `range` as stored in the file.
+    private func widenStoredRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
         let count = range.count * columns
         let offset = range.lowerBound * columns
         switch slice.dtype {
@@ -41,7 +55,28 @@ struct WeightMatrix: @unchecked Sendable {
             } else {
                 for i in 0..<count { destination[i] = floatFromFloat16(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
             }
+        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K:
+            dequantizeRows(range, into: destination)
         }
+    }
+
+    /// GGUF block types: a row is a whole number of blocks (checked at load) and dequantizes on
+    /// its own, so a large tile is split into bands of rows across the BLAS threads (the sgemm
+    /// that follows uses the same cores).
+    private func dequantizeRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        let type = slice.dtype.ggmlType, columns = columns
+        let rowBytes = type.rowBytes(columns: columns) ?? 0
+        let lower = range.lowerBound, count = range.count
+        // Addresses as integers: the bands write disjoint rows of `destination`.
+        let source = UInt(bitPattern: slice.bytes), target = UInt(bitPattern: destination)
+        let bands = count * columns >= 1 << 16 ? max(1, min(count, BLASRuntime.threadCount)) : 1
+        let band = { @Sendable (b: Int) in
+            let input = UnsafeRawPointer(bitPattern: source)!, output = UnsafeMutablePointer<Float>(bitPattern: target)!
+            for i in count * b / bands..<count * (b + 1) / bands {
+                type.dequantizeRow(input + (lower + i) * rowBytes, columns: columns, into: output + i * columns)
+            }
+        }
+        if bands == 1 { band(0) } else { DispatchQueue.concurrentPerform(iterations: bands, execute: band) }
     }
 
     /// The whole tensor as f32 (for small vectors: norms and biases).

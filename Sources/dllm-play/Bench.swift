@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time forward passes of the embedded model and of a random 1B-shaped LLaDA model.")
     var engine = false
 
-    @Option(help: "HF checkpoint folder (default: the embedded model).")
+    @Option(help: "HF checkpoint folder or .gguf file (default: the embedded model).")
     var model = "Models/llada-mini"
 
     @OptionGroup(title: "Suite bench")
@@ -30,12 +30,28 @@ struct Bench: ParsableCommand {
     @Flag(help: "Skip the random 1B-shaped model (for --engine).")
     var skipRandom = false
 
+    @Flag(help: "Time forward passes and peak RSS of a random model written as GGUF in each --gguf-types type.")
+    var gguf = false
+
+    @Option(help: "Shape of the --gguf model: mini, 1b or 8b (LLaDA-8B).")
+    var ggufShape = "1b"
+
+    @Option(help: "Comma-separated types for --gguf (F32, BF16, F16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K, Q4_K_M).")
+    var ggufTypes = GGUFBench.defaultTypes
+
+    @Option(help: "Where --gguf writes its files (never committed).")
+    var ggufDir = ".build/gguf-bench"
+
+    @Flag(help: "Keep the --gguf files instead of deleting each after its row.")
+    var keepGguf = false
+
     func validate() throws {
         try OptionRange.check(runs, 1...10_000, "--runs")
     }
 
     func run() throws {
-        guard kernels || engine else { return try SuiteBench.run(suite, model: model) }
+        guard kernels || engine || gguf else { return try SuiteBench.run(suite, model: model) }
+        if gguf { try GGUFBench.run(shape: ggufShape, types: ggufTypes, directory: ggufDir, runs: runs, keep: keepGguf) }
         if kernels { runKernels() }
         if engine { try EngineBench.run(embeddedDirectory: model, runs: runs, skipRandom: skipRandom) }
     }

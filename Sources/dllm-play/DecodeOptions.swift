@@ -5,7 +5,7 @@ import Modeling
 /// The options every decoding command shares (`run`, `play`): which model, which decoder with
 /// which parameters, the seed, the canvas length and the prompt layout.
 struct DecodeOptions: ParsableArguments {
-    @Option(help: "HF checkpoint folder (default: Models/llada-mini).")
+    @Option(help: "HF checkpoint folder or .gguf file (default: Models/llada-mini).")
     var model = "Models/llada-mini"
     @Option(help: "Decoder id (see `dllm-play decoders`).")
     var decoder = DecoderID("fast-dllm")

@@ -30,7 +30,9 @@ enum EngineBench {
         print("proj-only = the pass's own projection and LM-head sgemm calls on its own weights, run right after"
               + " each forward (robust to a busy machine); share = proj-only / forward")
         let embedded = URL(fileURLWithPath: embeddedDirectory)
-        if FileManager.default.fileExists(atPath: embedded.appendingPathComponent("config.json").path) {
+        if ModelSource.isGGUF(embedded) {
+            try bench(TransformerModel.load(gguf: embedded), runs: runs)
+        } else if FileManager.default.fileExists(atPath: embedded.appendingPathComponent("config.json").path) {
             try bench(TransformerModel.load(directory: embedded), runs: runs)
         } else {
             print("\n(no embedded model at \(embeddedDirectory): skipped)")

@@ -44,7 +44,8 @@ struct EngineOptions: ParsableArguments {
         if address == .local {
             let directory = Run.locate(modelPath)
             do {
-                return (try TransformerModel.load(directory: directory), try Tokenizer.load(from: directory))
+                let (model, tokenizer) = try ModelSource.load(directory)
+                return (model, tokenizer)
             } catch {
                 throw LoadFailure(message: "cannot load model \(directory.path): \(error)")
             }

@@ -11,7 +11,7 @@ enum GGUFInfo {
     }
 
     /// The report, one line per fact.
-    static func report(_ file: GGUFFile) -> [String] {
+    static func report(_ file: GGUFFile, length: Int = 256) -> [String] {
         let architecture = file["general.architecture"]?.string ?? "(none)"
         var lines = ["file         \(file.file.path) (GGUF v\(file.version), \(formatBytes(file.file.size)), alignment \(file.alignment))",
                      "model        \(file["general.name"]?.string ?? "(unnamed)"), architecture \(architecture)"]
@@ -34,7 +34,37 @@ enum GGUFInfo {
         lines.append("types        " + byType.sorted { ($0.value.bytes, $1.key) > ($1.value.bytes, $0.key) }
             .map { "\($0.key) \($0.value.count) (\(formatBytes($0.value.bytes)))" }.joined(separator: ", "))
         lines.append("metadata     \(file.metadata.count) keys")
-        lines.append("runs         no: dllm-play reads and checks GGUF files but runs HF folders only (config.json, safetensors)")
+        lines.append(contentsOf: runStatus(file, length: length))
+        return lines
+    }
+
+    /// Whether the file runs as a model, and whether its tokenizer is reproduced, each with the
+    /// reason when not.
+    static func runStatus(_ file: GGUFFile, length: Int) -> [String] {
+        var lines: [String] = []
+        do {
+            let model = try TransformerModel.load(gguf: URL(fileURLWithPath: file.file.path))
+            let c = model.config, d = model.descriptor
+            lines.append("runs         yes: \(c.family.rawValue)\(c.shiftsLogits ? " (logits shifted by one)" : ""), hidden \(c.hiddenSize), "
+                         + "\(c.layerCount) layers, \(c.headCount) heads (\(c.kvHeadCount) KV), MLP \(c.intermediateSize), "
+                         + "vocabulary \(c.vocabularySize), max length \(c.maxSequenceLength); block types dequantized tile by tile")
+            lines.append("RAM          about \(formatBytes(model.estimatedMemoryBytes(tokens: min(length, c.maxSequenceLength)))) for a "
+                         + "\(min(length, c.maxSequenceLength))-token forward (the file stays mapped in its own types)")
+            lines.append("special ids  mask \(d.maskTokenID), end of text \(d.endOfTextID), end of turn \(d.endOfTurnID.map(String.init) ?? "none")")
+        } catch {
+            lines.append("runs         no: \(error)")
+        }
+        if GGUFTokenizer.isPresent(in: file) {
+            do {
+                let tokenizer = try GGUFTokenizer.load(file)
+                lines.append("tokenizer    reproduced from tokenizer.ggml.* (pre \(file["tokenizer.ggml.pre"]?.string ?? "?")): "
+                             + "\(tokenizer.vocabularySize) ids")
+            } catch {
+                lines.append("tokenizer    refused: \(error)")
+            }
+        } else {
+            lines.append("tokenizer    refused: no tokenizer.ggml.tokens; play and run need one")
+        }
         return lines
     }
 

@@ -22,7 +22,7 @@ struct ModelInfo: ParsableCommand {
 
     func run() throws {
         if GGUFInfo.isGGUF(directory) {
-            do { GGUFInfo.report(try GGUFFile(path: directory)).forEach { print($0) } } catch {
+            do { GGUFInfo.report(try GGUFFile(path: directory), length: length).forEach { print($0) } } catch {
                 throw PlaygroundLauncher.fail("\(error)")
             }
             return

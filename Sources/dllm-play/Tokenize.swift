@@ -10,7 +10,7 @@ struct Tokenize: ParsableCommand {
         commandName: "tokenize",
         abstract: "Show the ids and pieces the model sees for a text (--json), or measure encoding speed (--bench FILE).")
 
-    @Option(help: "A model folder holding tokenizer.json, or a tokenizer.json file.")
+    @Option(help: "A model folder holding tokenizer.json, a tokenizer.json file, or a .gguf file.")
     var model = "Models/llada-mini"
 
     @Option(help: "Render the text in a chat template first: raw, lladaInstruct or dreamInstruct.")
@@ -26,7 +26,7 @@ struct Tokenize: ParsableCommand {
     var text: String?
 
     func run() throws {
-        let tokenizer = try Tokenizer.load(from: URL(fileURLWithPath: model))
+        let tokenizer = try ModelSource.tokenizer(URL(fileURLWithPath: model))
         if let bench {
             try runBenchmark(file: bench)
             return
@@ -56,7 +56,7 @@ struct Tokenize: ParsableCommand {
         var timings: [Double] = []
         var tokenCount = 0
         for _ in 0..<4 {
-            let tokenizer = try Tokenizer.load(from: URL(fileURLWithPath: model))
+            let tokenizer = try ModelSource.tokenizer(URL(fileURLWithPath: model))
             let start = DispatchTime.now().uptimeNanoseconds
             tokenCount = tokenizer.encode(text).count
             timings.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -118,23 +118,24 @@ private func dequantizeQ5_K(_ block: UnsafeRawPointer, _ out: UnsafeMutablePoint
 /// Q6_K: 16 sub-blocks of 16 with int8 scales; y = d·scale·(q − 32), q = 4 low bits from `ql`
 /// and 2 high bits from `qh`. Each half (128 elements) uses 64 bytes of `ql` and 32 of `qh`.
 private func dequantizeQ6_K(_ block: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>) {
-    let ql = block, qh = block + 128, scales = block + 192
+    let ql = block.assumingMemoryBound(to: UInt8.self), qh = ql + 128
+    let scales = (block + 192).assumingMemoryBound(to: Int8.self)
     let d = half(block, 208)
     for half in 0..<2 {
         let low = ql + 64 * half, high = qh + 32 * half
         let y = out + 128 * half
-        for l in 0..<32 {
-            let sub = l / 16
-            let h = byte(high, l)
-            let q1 = (byte(low, l) & 0x0F) | ((h >> 0) & 3) << 4
-            let q2 = (byte(low, l + 32) & 0x0F) | ((h >> 2) & 3) << 4
-            let q3 = (byte(low, l) >> 4) | ((h >> 4) & 3) << 4
-            let q4 = (byte(low, l + 32) >> 4) | ((h >> 6) & 3) << 4
-            func scale(_ k: Int) -> Float { Float(scales.load(fromByteOffset: 8 * half + sub + k, as: Int8.self)) }
-            y[l] = d * scale(0) * Float(q1 - 32)
-            y[l + 32] = d * scale(2) * Float(q2 - 32)
-            y[l + 64] = d * scale(4) * Float(q3 - 32)
-            y[l + 96] = d * scale(6) * Float(q4 - 32)
+        // Elements l, l+32, l+64, l+96 of this half use scales 8·half + l/16 + 0, 2, 4, 6.
+        for sub in 0..<2 {
+            let base = 8 * half + sub
+            let s0 = d * Float(scales[base]), s2 = d * Float(scales[base + 2])
+            let s4 = d * Float(scales[base + 4]), s6 = d * Float(scales[base + 6])
+            for l in 16 * sub..<16 * sub + 16 {
+                let h = Int32(high[l]), a = Int32(low[l]), b = Int32(low[l + 32])
+                y[l] = s0 * Float(((a & 0x0F) | (h & 3) << 4) - 32)
+                y[l + 32] = s2 * Float(((b & 0x0F) | ((h >> 2) & 3) << 4) - 32)
+                y[l + 64] = s4 * Float(((a >> 4) | ((h >> 4) & 3) << 4) - 32)
+                y[l + 96] = s6 * Float(((b >> 4) | ((h >> 6) & 3) << 4) - 32)
+            }
         }
     }
 }
