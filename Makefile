@@ -11,10 +11,15 @@ ifeq ($(origin OPENBLAS_CORETYPE),undefined)
   endif
 endif
 
-.PHONY: bench run test deps release bench-kernels bench-engine bench-tokenizer bench-precision clean
+.PHONY: bench run test deps release bench-kernels bench-engine bench-tokenizer bench-precision clean engine-venv
 
 deps:
 	@./scripts/install-deps
+
+# The PyTorch engine's virtual environment (CPU torch), for the remote-engine tests.
+ENGINE_VENV ?= .build/engine-venv
+engine-venv:
+	@DLLM_ENGINE_VENV=$(ENGINE_VENV) ./scripts/engine-venv
 
 release: deps
 	$(SWIFT) build -c release --product dllm-play
@@ -22,8 +27,9 @@ release: deps
 run: release
 	$(BIN)
 
-test: deps
+test: deps engine-venv
 	$(SWIFT) test
+	$(ENGINE_VENV)/bin/python -m pytest -q engines/torch/tests
 
 bench: release
 	$(BIN) bench
