@@ -36,31 +36,63 @@ public final class Q8_0GEMM: @unchecked Sendable {
             if !accumulate { for i in 0..<m { c.row(i).update(repeating: 0, count: n) } }
             return
         }
+        let weights = blocks.assumingMemoryBound(to: UInt8.self)
+        withQuantized(a) { q, s, t in
+            // Column bands in multiples of the kernel's 4-row weight tile.
+            let parts = portable ? 1 : min(threads, max(1, n / 64))
+            let band = ((n + parts - 1) / parts + 3) / 4 * 4
+            let output = c.base, ldc = Int64(c.rowStride)
+            parallelFor(parts) { part in
+                let n0 = min(n, part * band), n1 = min(n, n0 + band)
+                if portable {
+                    dllm_q8_0_gemm_portable(q, s, Int64(m), weights, Int64(n0), Int64(n1), Int64(k), output, ldc, accumulate ? 1 : 0)
+                } else {
+                    dllm_q8_0_gemm(q, s, t, Int64(m), weights, Int64(n0), Int64(n1), Int64(k), output, ldc, accumulate ? 1 : 0)
+                }
+            }
+        }
+    }
+
+    /// Rows from which the packed kernel beats the row-major one (it computes 16 output columns
+    /// per instruction but re-reads each weight tile once per 6 activation rows).
+    public static let packedMinimumRows = 16
+
+    /// c = a · wᵀ (+ c) on weights repacked by `Q8_0PackedWeights`: the prefill kernel. Same
+    /// activation quantization and exact int32 block dots as `multiply(_:q8_0:into:)`.
+    public func multiply(_ a: ConstMatrixView, packed w: Q8_0PackedWeights, into c: MatrixView, accumulate: Bool = false) {
+        let (m, k, n) = (a.rows, a.columns, c.columns)
+        precondition(k == w.columns && n == w.rows, "Q8_0GEMM: packed weights are [\(w.rows), \(w.columns)], expected [\(n), \(k)]")
+        precondition(c.rows == m, "Q8_0GEMM: output has \(c.rows) rows, expected \(m)")
+        if m == 0 { return }
+        let weights = UnsafePointer(w.bytes.assumingMemoryBound(to: UInt8.self))
+        withQuantized(a) { q, s, t in
+            // Column bands in multiples of the kernel's 32-column tile (two 16-row groups).
+            let parts = min(threads, max(1, n / 128))
+            let band = ((n + parts - 1) / parts + 31) / 32 * 32
+            let output = c.base, ldc = Int64(c.rowStride)
+            parallelFor(parts) { part in
+                let n0 = min(n, part * band), n1 = min(n, n0 + band)
+                dllm_q8_0_gemm_packed(q, s, t, Int64(m), weights, Int64(n0), Int64(n1), Int64(k), output, ldc, accumulate ? 1 : 0)
+            }
+        }
+    }
+
+    /// Quantizes a (k a multiple of 32) into the reused buffers: [M, K] int8, [M, K/32] scales, sums.
+    private func withQuantized(_ a: ConstMatrixView,
+                               _ body: (UnsafeMutablePointer<Int8>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>) -> Void) {
+        let (m, k) = (a.rows, a.columns)
         let groups = k / Self.blockSize
         if quantized.count < m * k { quantized = [Int8](repeating: 0, count: m * k) }
         if scales.count < m * groups {
             scales = [Float](repeating: 0, count: m * groups)
             sums = [Int32](repeating: 0, count: m * groups)
         }
-        let weights = blocks.assumingMemoryBound(to: UInt8.self)
         quantized.withUnsafeMutableBufferPointer { q in
             scales.withUnsafeMutableBufferPointer { s in
                 sums.withUnsafeMutableBufferPointer { t in
                     let (q, s, t) = (q.baseAddress!, s.baseAddress!, t.baseAddress!)
                     dllm_q8_0_quantize_rows(a.base, Int64(m), Int64(k), Int64(a.rowStride), q, s, t)
-                    // Column bands in multiples of the kernel's 4-row weight tile.
-                    let parts = portable ? 1 : min(threads, max(1, n / 64))
-                    let band = ((n + parts - 1) / parts + 3) / 4 * 4
-                    let output = c.base, ldc = Int64(c.rowStride)
-                    let run = { (part: Int) in
-                        let n0 = min(n, part * band), n1 = min(n, n0 + band)
-                        if portable {
-                            dllm_q8_0_gemm_portable(q, s, Int64(m), weights, Int64(n0), Int64(n1), Int64(k), output, ldc, accumulate ? 1 : 0)
-                        } else {
-                            dllm_q8_0_gemm(q, s, t, Int64(m), weights, Int64(n0), Int64(n1), Int64(k), output, ldc, accumulate ? 1 : 0)
-                        }
-                    }
-                    parallelFor(parts, run)
+                    body(q, s, t)
                 }
             }
         }

@@ -98,6 +98,17 @@ final class WidenScratch: @unchecked Sendable {
     /// False on the f32 path (`DLLM_GEMM=f32`, or no bf16 hardware): every weight is widened.
     let lowPrecision: Bool
     private(set) lazy var q8_0 = Q8_0GEMM()
+    /// Q8_0 weights repacked for the prefill kernel, by address of their mapped bytes (which live
+    /// as long as the model), built on the first call with enough rows.
+    private var packedQ8_0: [UnsafeRawPointer: Q8_0PackedWeights] = [:]
+
+    /// The packed copy of a Q8_0 weight, nil when the CPU has no packed kernel.
+    func packed(q8_0 w: WeightMatrix) -> Q8_0PackedWeights? {
+        if let hit = packedQ8_0[w.slice.bytes] { return hit }
+        guard let packed = Q8_0PackedWeights(q8_0: w.slice.bytes, rows: w.rows, columns: w.columns) else { return nil }
+        packedQ8_0[w.slice.bytes] = packed
+        return packed
+    }
 
     init(capacity: Int, gemm: GEMMChoice.Path = .openBLASF32) {
         self.capacity = max(capacity, 1)
@@ -138,7 +149,11 @@ private func projectLowPrecision(_ x: ConstMatrixView, _ w: WeightMatrix, into o
     guard w.slice.rowOrder == nil, scratch.lowPrecision else { return false }
     if w.slice.dtype == .q8_0, w.columns % Q8_0GEMM.blockSize == 0,
        w.slice.byteCount >= w.rows * w.columns / Q8_0GEMM.blockSize * Q8_0GEMM.bytesPerBlock {
-        scratch.q8_0.multiply(x, q8_0: w.slice.bytes, into: out, accumulate: accumulate)
+        if x.rows >= Q8_0GEMM.packedMinimumRows, let packed = scratch.packed(q8_0: w) {
+            scratch.q8_0.multiply(x, packed: packed, into: out, accumulate: accumulate)
+        } else {
+            scratch.q8_0.multiply(x, q8_0: w.slice.bytes, into: out, accumulate: accumulate)
+        }
         return true
     }
     guard w.slice.dtype == .bf16, let gemm = scratch.bf16, Int(bitPattern: w.slice.bytes) % 2 == 0 else { return false }

@@ -74,7 +74,7 @@ enum PrecisionBench {
         // The LM head only where its three copies (f32, bf16, Q8_0) stay small beside a mapped model.
         if c.vocabularySize * c.hiddenSize <= 1 << 27 { shapes.append((c.vocabularySize, c.hiddenSize, 1)) }
         print("\nprojections of one forward (\(shapes.map { "\($0.2)×[\($0.0),\($0.1)]" }.joined(separator: " + "))), ms")
-        print(pad("rows", 6) + pad("bf16 path", 14) + pad("q8_0 int8", 12) + pad("f32 sgemm", 12) + pad("q8_0 speed-up", 15))
+        print(pad("rows", 6) + pad("bf16 path", 14) + pad("q8_0 int8", 12) + pad("f32 sgemm", 12) + pad("q8_0 speed-up", 15) + pad("q8_0 row-major", 15))
         guard let bf16 = BF16GEMM() else { print("(oneDNN created no CPU engine)"); return }
         let q8 = Q8_0GEMM()
         var rng = SplitMix64(seed: 9)
@@ -83,8 +83,12 @@ enum PrecisionBench {
             return (f32: values, bf16: values.map(roundedToBFloat16),
                     q8: values.withUnsafeBufferPointer { Q8_0GEMM.quantize($0.baseAddress!, rows: shape.0, columns: shape.1) })
         }
+        // What a model does: the prefill kernel on weights packed once at first use, from its row minimum.
+        let packed = shapes.indices.map { i in
+            weights[i].q8.withUnsafeBytes { Q8_0PackedWeights(q8_0: $0.baseAddress!, rows: shapes[i].0, columns: shapes[i].1) }
+        }
         for rows in [length, 32, 1] {
-            var totals = [0.0, 0.0, 0.0]
+            var totals = [0.0, 0.0, 0.0, 0.0]
             for (index, shape) in shapes.enumerated() {
                 let x = (0..<rows * shape.1).map { _ in Float(rng.nextUnitDouble() * 2 - 1) }
                 var out = [Float](repeating: 0, count: rows * shape.0)
@@ -106,17 +110,27 @@ enum PrecisionBench {
                                     }
                                 }
                             },
-                            w.q8.withUnsafeBytes { wp in timeMedian(runs) { q8.multiply(a, q8_0: wp.baseAddress!, into: o) } },
+                            w.q8.withUnsafeBytes { wp in
+                                timeMedian(runs) {
+                                    if rows >= Q8_0GEMM.packedMinimumRows, let p = packed[index] {
+                                        q8.multiply(a, packed: p, into: o)
+                                    } else {
+                                        q8.multiply(a, q8_0: wp.baseAddress!, into: o)
+                                    }
+                                }
+                            },
                             w.f32.withUnsafeBufferPointer { wp in
                                 timeMedian(runs) { matmul(a, ConstMatrixView(wp.baseAddress!, rows: shape.0, columns: shape.1), .transposed, into: o) }
                             },
+                            w.q8.withUnsafeBytes { wp in timeMedian(runs) { q8.multiply(a, q8_0: wp.baseAddress!, into: o) } },
                         ]
-                        for i in 0..<3 { totals[i] += times[i] * Double(shape.2) }
+                        for i in 0..<4 { totals[i] += times[i] * Double(shape.2) }
                     }
                 }
             }
             print(pad("\(rows)", 6) + pad(String(format: "%.1f", totals[0] * 1e3), 14) + pad(String(format: "%.1f", totals[1] * 1e3), 12)
-                  + pad(String(format: "%.1f", totals[2] * 1e3), 12) + pad(String(format: "%.2fx", totals[0] / totals[1]), 15))
+                  + pad(String(format: "%.1f", totals[2] * 1e3), 12) + pad(String(format: "%.2fx", totals[0] / totals[1]), 15)
+                  + pad(String(format: "%.1f", totals[3] * 1e3), 15))
             fflush(nil)
         }
     }

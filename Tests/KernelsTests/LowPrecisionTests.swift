@@ -9,7 +9,7 @@ import Testing
 /// (bf16: 2⁻⁹ relative per activation; Q8_0: half a quantization step per activation).
 @Suite struct LowPrecisionTests {
     /// Ragged shapes: M = 1 (one decode row), edges of the 4×4 Q8_0 tile, a wide K.
-    static let shapes: [(m: Int, k: Int, n: Int)] = [(1, 32, 1), (1, 64, 33), (2, 64, 8), (3, 96, 5), (7, 128, 13), (17, 320, 37), (64, 256, 96)]
+    static let shapes: [(m: Int, k: Int, n: Int)] = [(1, 32, 1), (1, 64, 33), (2, 64, 8), (3, 96, 5), (7, 128, 13), (17, 320, 37), (64, 256, 96), (9, 64, 300)]
 
     /// Σ|a_ip|·|w_jp| for every output, the scale of the summation error bound.
     private func magnitudes(_ a: [Float], _ w: [Float], m: Int, k: Int, n: Int) -> [Double] {
@@ -114,8 +114,13 @@ import Testing
         return (bytes, values)
     }
 
-    @Test(arguments: [false, true], [false, true])
-    func q8_0MatchesReference(accumulate: Bool, portable: Bool) {
+    /// "rowMajor" (VNNI or scalar by CPU), "portable" (scalar) and "packed" (the prefill kernel on
+    /// repacked weights, VNNI only) all against the reference.
+    @Test(arguments: [false, true], ["rowMajor", "portable", "packed"])
+    func q8_0MatchesReference(accumulate: Bool, kernel: String) {
+        let portable = kernel == "portable"
+        // The packed kernel exists only on AVX512-VNNI; elsewhere its weights refuse to build.
+        if kernel == "packed" && Q8_0GEMM.kernelName != "avx512-vnni" { return }
         let gemm = Q8_0GEMM(threads: 2)
         var rng = SplitMix64(seed: 80)
         for (m, k, n) in Self.shapes {
@@ -127,14 +132,20 @@ import Testing
                 blocks.withUnsafeBytes { bp in
                     let x = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
                     fast.withUnsafeMutableBufferPointer {
-                        gemm.multiply(x, q8_0: bp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate, portable: portable)
+                        let out = MatrixView($0.baseAddress!, rows: m, columns: n)
+                        if kernel == "packed" {
+                            let packed = Q8_0PackedWeights(q8_0: bp.baseAddress!, rows: n, columns: k)!
+                            gemm.multiply(x, packed: packed, into: out, accumulate: accumulate)
+                        } else {
+                            gemm.multiply(x, q8_0: bp.baseAddress!, into: out, accumulate: accumulate, portable: portable)
+                        }
                     }
                     slow.withUnsafeMutableBufferPointer { matmulQ8_0Reference(x, q8_0: bp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate) }
                 }
             }
             // Per-block terms are exact integers times two scales; only their f32 sum differs.
             let bound = magnitudes(a, w, m: m, k: k, n: n).enumerated().map { 1.01 * $0.element + (accumulate ? Double(abs(start[$0.offset])) : 0) }
-            expectWithin(fast, slow, bound: bound, factor: Double(k / 32 + 8) * 0x1p-22, "q8_0 \(m)x\(k)x\(n) portable \(portable)")
+            expectWithin(fast, slow, bound: bound, factor: Double(k / 32 + 8) * 0x1p-22, "q8_0 \(m)x\(k)x\(n) \(kernel)")
         }
     }
 

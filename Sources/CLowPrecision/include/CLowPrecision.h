@@ -58,6 +58,19 @@ void dllm_q8_0_gemm_portable(const int8_t *xq, const float *xs, int64_t m,
                              const uint8_t *w, int64_t n0, int64_t n1, int64_t k,
                              float *c, int64_t ldc, int accumulate);
 
+/// The prefill kernel's weight layout: per group of 16 weight rows (output columns) and per block,
+/// 16 f32 scales then 8 chunks of [16 columns × 4 bytes (w xor 0x80)]; groups past n are zero-padded.
+enum { DLLM_Q8_0_PACKED_GROUP = 16 };
+/// Bytes `dllm_q8_0_pack` writes for n rows of k columns (≈ 1.06 × the Q8_0 size).
+int64_t dllm_q8_0_packed_bytes(int64_t n, int64_t k);
+/// Repacks a raw Q8_0 tensor (n rows × k/32 blocks of 34 bytes) into that layout. Needs F16C.
+void dllm_q8_0_pack(const uint8_t *w, int64_t n, int64_t k, uint8_t *packed);
+/// As `dllm_q8_0_gemm`, on packed weights (AVX512-VNNI only; does nothing without it). n0 must be a
+/// multiple of 16 so that threads split whole groups.
+void dllm_q8_0_gemm_packed(const int8_t *xq, const float *xs, const int32_t *xsums, int64_t m,
+                           const uint8_t *packed, int64_t n0, int64_t n1, int64_t k,
+                           float *c, int64_t ldc, int accumulate);
+
 /// 1 when the Q8_0 kernel runs on AVX512-VNNI, 0 on the scalar fallback.
 int dllm_q8_0_uses_vnni(void);
 
