@@ -61,4 +61,25 @@ import Testing
             #expect(worst > 1e-4, "\(config.family): the int8 kernel should leave a trace; did it run?")
         }
     }
+
+    /// A 24-token prefill: from `Q8_0GEMM.packedMinimumRows` rows the projections run on the packed
+    /// (prefill) kernel, which must stay as near the f32 path as the row-major kernel does.
+    @Test func q8_0PrefillOnPackedKernelStaysNearF32() throws {
+        let native = try GEMMChoice.choose(cpuFlags: ["avx512_bf16"], override: nil, nativeBF16: true)
+        let length = 24
+        #expect(length >= Q8_0GEMM.packedMinimumRows)
+        for config in GGUFWriterTests.families {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("q8p-\(UUID().uuidString).gguf")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try RandomGGUF.write(path: url.path, config: config, types: .all(.q8_0), seed: 6, std: 0.1)
+            let tokens = (0..<length).map { ($0 * 29 + 3) % min(config.vocabularySize, 90) }
+            let request = ForwardRequest(tokens: tokens, positions: Array(0..<length))
+            let a = try TransformerModel.load(gguf: url, gemm: native).forward(request).logits
+            let b = try TransformerModel.load(gguf: url, gemm: .requestedF32).forward(request).logits
+            let scale = b.map { abs(Double($0)) }.max()!
+            let worst = zip(a, b).map { abs(Double($0) - Double($1)) }.max()! / scale
+            #expect(worst < 0.035, "\(config.family): worst error \(worst) of the largest logit")
+            #expect(worst > 1e-4, "\(config.family): the int8 kernel should leave a trace; did it run?")
+        }
+    }
 }
