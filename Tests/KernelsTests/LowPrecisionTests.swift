@@ -1,3 +1,4 @@
+import CLowPrecision
 import Foundation
 import Kernels
 import TestSupport
@@ -146,6 +147,25 @@ import Testing
             // Per-block terms are exact integers times two scales; only their f32 sum differs.
             let bound = magnitudes(a, w, m: m, k: k, n: n).enumerated().map { 1.01 * $0.element + (accumulate ? Double(abs(start[$0.offset])) : 0) }
             expectWithin(fast, slow, bound: bound, factor: Double(k / 32 + 8) * 0x1p-22, "q8_0 \(m)x\(k)x\(n) \(kernel)")
+        }
+    }
+
+    /// The kernels' activation quantizer (vectorized where the CPU allows) against the reference's
+    /// formula, ties included: amax 127 makes the scale 1, so ±k.5 must round away from zero.
+    @Test func q8_0ActivationQuantizationMatchesReferenceFormula() {
+        var rng = SplitMix64(seed: 81)
+        var x = randomFloats(3 * 64, rng: &rng)
+        for e in 0..<32 { x[e] = e == 0 ? 127 : Float(e % 2 == 0 ? 1 : -1) * (Float(e) + 0.5) }
+        for e in 32..<64 { x[e] = 0 }
+        var q = [Int8](repeating: 0, count: x.count), s = [Float](repeating: 0, count: x.count / 32)
+        var t = [Int32](repeating: 0, count: x.count / 32)
+        dllm_q8_0_quantize_rows(x, 3, 64, 64, &q, &s, &t)
+        for b in 0..<x.count / 32 {
+            let amax = x[b * 32..<b * 32 + 32].map(abs).max()!
+            let scale = amax / 127, inverse: Float = scale > 0 ? 1 / scale : 0
+            let expected = (0..<32).map { Int8(min(127, max(-127, (x[b * 32 + $0] * inverse).rounded()))) }
+            #expect(Array(q[b * 32..<b * 32 + 32]) == expected, "block \(b)")
+            #expect(s[b] == scale && t[b] == Int32(expected.reduce(0) { $0 + Int($1) }), "block \(b)")
         }
     }
 
