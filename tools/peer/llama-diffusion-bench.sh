@@ -70,7 +70,7 @@ for ((r = 1; r <= repeats; r++)); do
     --diffusion-steps "$steps" --diffusion-block-length "$length" --diffusion-algorithm 4 \
     --temp 0 --seed 1 -t "$threads" -tb "$threads" 2>&1) \
     || { echo "$peer_log" | tail -20 >&2; echo "error: llama-diffusion-cli failed on $model" >&2; exit 1; }
-  peer_ms=$(echo "$peer_log" | sed -n 's/.*time per step: \([0-9.]*\)ms.*/\1/p' | tail -1)
+  peer_ms=$(echo "$peer_log" | sed -n 's/.*total time: [0-9.]*ms, time per step: \([0-9.]*\)ms.*/\1/p' | tail -1)
   ours_json=$("$ours" run --model "$model" --decoder llada --template raw --gen-length "$answer" \
     --set steps="$steps" --set block_length="$answer" --seed 1 --json --prompt "$prompt")
   ours_ms=$(echo "$ours_json" | python3 -c 'import json,sys; o=json.load(sys.stdin); print("%.2f" % (o["seconds"] * 1e3 / o["nfe"]))')
