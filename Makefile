@@ -11,10 +11,15 @@ ifeq ($(origin OPENBLAS_CORETYPE),undefined)
   endif
 endif
 
-.PHONY: bench run test deps release bench-kernels bench-engine bench-tokenizer clean
+.PHONY: bench run test deps release bench-kernels bench-engine bench-tokenizer bench-precision clean engine-venv
 
 deps:
 	@./scripts/install-deps
+
+# The PyTorch engine's virtual environment (CPU torch), for the remote-engine tests.
+ENGINE_VENV ?= .build/engine-venv
+engine-venv:
+	@DLLM_ENGINE_VENV=$(ENGINE_VENV) ./scripts/engine-venv
 
 release: deps
 	$(SWIFT) build -c release --product dllm-play
@@ -22,8 +27,9 @@ release: deps
 run: release
 	$(BIN)
 
-test: deps
+test: deps engine-venv
 	$(SWIFT) test
+	$(ENGINE_VENV)/bin/python -m pytest -q engines/torch/tests
 
 bench: release
 	$(BIN) bench
@@ -33,6 +39,19 @@ bench-kernels: release
 
 bench-engine: release
 	$(BIN) bench --engine
+
+# Native bf16 / Q8_0 GEMM against the f32 path and PyTorch (README § Benchmarks): a random bf16
+# checkpoint of PRECISION_SHAPE (1b, or 8b: 16 GB) is written under .build/ once, then dllm-play and
+# PyTorch run on it one after the other, niced. PRECISION_PYTHON needs torch (2.13 CPU measured).
+PRECISION_SHAPE ?= 1b
+PRECISION_RUNS ?= 3
+PRECISION_PYTHON ?= python3
+PRECISION_DIR := .build/random-llada-$(PRECISION_SHAPE)-bf16
+
+bench-precision: release
+	@test -f $(PRECISION_DIR)/model.safetensors || nice $(PRECISION_PYTHON) tools/make_random_checkpoint.py --shape $(PRECISION_SHAPE) --out $(PRECISION_DIR)
+	nice $(BIN) bench --precision --checkpoint $(PRECISION_DIR) --runs $(PRECISION_RUNS)
+	nice $(PRECISION_PYTHON) tools/bench_precision.py --checkpoint $(PRECISION_DIR) --runs $(PRECISION_RUNS)
 
 # Encoding speed on ~4 MB of licence and copyright text from /usr/share (falls back to the
 # golden test lines), with the Qwen2-pattern fixture tokenizer unless BENCH_TOKENIZER is set.

@@ -23,9 +23,13 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
+        // oneDNN ships no pkg-config file; its header and library are in the default paths.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        // bf16 GEMM glue over oneDNN and the Q8_0 (block-scaled int8) kernel.
+        .target(name: "CLowPrecision", dependencies: ["CDNNL"], cSettings: [.unsafeFlags(["-O2"])]),
 
         // Engine.
-        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: hotPathFlags),
+        .target(name: "Kernels", dependencies: ["CBLAS", "CDNNL", "CLowPrecision"], swiftSettings: hotPathFlags),
         .target(name: "Tokenization"),
         .target(name: "Modeling", dependencies: ["Kernels", "Tokenization"], swiftSettings: hotPathFlags),
 

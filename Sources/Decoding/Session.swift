@@ -259,7 +259,8 @@ public final class Session {
             tokenizer: setup.tokenizer, decoder: decoder.id, config: decoder.configuration, seed: setup.seed,
             promptText: setup.promptText, promptTokens: setup.promptTokens,
             canvasLength: setup.promptTokens.count + setup.answerLength, maskTokenID: descriptor.maskTokenID,
-            stopTokenIDs: stopTokens(descriptor), tokenTexts: texts, writer: setup.writer, branch: setup.branch)
+            stopTokenIDs: stopTokens(descriptor), tokenTexts: texts, writer: setup.writer, branch: setup.branch,
+            engine: descriptor.engine)
     }
 }
 

@@ -35,10 +35,13 @@ public struct AttentionShape: Sendable {
 /// - `queries`: [n, heads · headDim], already rotated.
 /// - `segments`: the keys/values, [m_s, kvHeads · headDim] each, m = Σ m_s keys in all.
 /// - `allowed`: optional [n, m] row-major; false hides key k from query q.
-/// - `scores`: scratch of at least [n, m] (any row stride ≥ m).
+/// - `scores`: scratch of at least [n, m] (any row stride ≥ m); with [p·n, m] rows the heads are
+///   split over p cores (at most `WorkSplit.coreCount`), each part on its own n-row band.
 /// - `out`: [n, heads · headDim].
 /// Per head: S = Q_h·K_hᵀ/√d on sgemm, masked softmax per row, O_h = S·V_h on sgemm. A query that
-/// may see no key at all gets a zero output row.
+/// may see no key at all gets a zero output row. Each head's arithmetic is the same whichever part
+/// runs it (the parts call a single-threaded sgemm, which splits no dot product either way), so the
+/// result does not depend on the split.
 public func attention(queries: ConstMatrixView, segments: [KeyValueSegment], shape: AttentionShape,
                       allowed: UnsafePointer<Bool>?, scores: MatrixView, into out: MatrixView) {
     let n = queries.rows, d = shape.headDim
@@ -46,38 +49,54 @@ public func attention(queries: ConstMatrixView, segments: [KeyValueSegment], sha
     precondition(queries.columns == shape.heads * d && out.columns == shape.heads * d && out.rows == n,
                  "attention: query/output shape")
     precondition(scores.rows >= n && scores.columns >= m, "attention: scores scratch too small")
-    let scale = 1 / Float(d).squareRoot()
-    let s = MatrixView(scores.base, rows: n, columns: m, rowStride: scores.rowStride)
-    for h in 0..<shape.heads {
-        let g = shape.kvHead(of: h)
-        let q = queries.columns(h * d..<(h + 1) * d)
-        var start = 0
-        for segment in segments where segment.keys.rows > 0 {
-            let k = segment.keys.columns(g * d..<(g + 1) * d)
-            matmul(q, k, .transposed, into: s.columns(start..<start + k.rows))
-            start += k.rows
+    // Below ~64k score elements per head the dispatch costs more than it saves.
+    let parts = n * m < 1 << 16 ? 1 : min(WorkSplit.coreCount, shape.heads, scores.rows / max(n, 1))
+    let run = { (part: Int) in
+        let band = MatrixView(scores.base + part * n * scores.rowStride, rows: n, columns: m, rowStride: scores.rowStride)
+        for h in part * shape.heads / parts..<(part + 1) * shape.heads / parts {
+            attendHead(h, queries: queries, segments: segments, shape: shape, allowed: allowed, scores: band, into: out)
         }
-        for r in 0..<n {
-            let row = s.row(r)
-            if let allowed {
-                let mask = allowed + r * m
-                for c in 0..<m { row[c] = mask[c] ? row[c] * scale : -.infinity }
-            } else {
-                for c in 0..<m { row[c] *= scale }
-            }
-            fastSoftmaxInPlace(row, count: m)
-        }
-        let o = out.columns(h * d..<(h + 1) * d)
-        start = 0
-        var first = true
-        for segment in segments where segment.values.rows > 0 {
-            let v = segment.values.columns(g * d..<(g + 1) * d)
-            matmul(s.columns(start..<start + v.rows).readOnly, v, .plain, into: o, accumulate: !first)
-            first = false
-            start += v.rows
-        }
-        if first { for r in 0..<n { o.row(r).update(repeating: 0, count: d) } }
     }
+    if parts == 1 {
+        run(0)
+    } else {
+        BLASRuntime.singleThreaded { parallelFor(parts, run) }
+    }
+}
+
+/// One head of `attention`: S = Q_h·K_hᵀ/√d into `s` [n, m], masked softmax, O_h = S·V_h.
+private func attendHead(_ h: Int, queries: ConstMatrixView, segments: [KeyValueSegment], shape: AttentionShape,
+                        allowed: UnsafePointer<Bool>?, scores s: MatrixView, into out: MatrixView) {
+    let n = queries.rows, m = s.columns, d = shape.headDim
+    let scale = 1 / Float(d).squareRoot()
+    let g = shape.kvHead(of: h)
+    let q = queries.columns(h * d..<(h + 1) * d)
+    var start = 0
+    for segment in segments where segment.keys.rows > 0 {
+        let k = segment.keys.columns(g * d..<(g + 1) * d)
+        matmul(q, k, .transposed, into: s.columns(start..<start + k.rows))
+        start += k.rows
+    }
+    for r in 0..<n {
+        let row = s.row(r)
+        if let allowed {
+            let mask = allowed + r * m
+            for c in 0..<m { row[c] = mask[c] ? row[c] * scale : -.infinity }
+        } else {
+            for c in 0..<m { row[c] *= scale }
+        }
+        fastSoftmaxInPlace(row, count: m)
+    }
+    let o = out.columns(h * d..<(h + 1) * d)
+    start = 0
+    var first = true
+    for segment in segments where segment.values.rows > 0 {
+        let v = segment.values.columns(g * d..<(g + 1) * d)
+        matmul(s.columns(start..<start + v.rows).readOnly, v, .plain, into: o, accumulate: !first)
+        first = false
+        start += v.rows
+    }
+    if first { for r in 0..<n { o.row(r).update(repeating: 0, count: d) } }
 }
 
 /// The readable reference for `attention`: one query, one key at a time, in `Double`.

@@ -18,6 +18,16 @@ public enum BLASRuntime {
         return String(cString: text)
     }
 
+    /// Runs `body` with OpenBLAS on one thread, for callers that split work over the cores
+    /// themselves (concurrent multi-threaded calls would contend for OpenBLAS's thread pool).
+    public static func singleThreaded<R>(_ body: () -> R) -> R {
+        let previous = openblas_get_num_threads()
+        if previous == 1 { return body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previous) }
+        return body()
+    }
+
     /// One line for `--version` and every benchmark.
     public static var summary: String { "OpenBLAS core \(coreName), \(threadCount) thread(s)" }
 }

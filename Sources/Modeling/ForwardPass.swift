@@ -8,13 +8,14 @@ extension TransformerModel {
         let plan = try ForwardPlan(request, config: config, cachedLength: cache.length)
         try ensureRotary(covering: request.positions)
         let c = config, n = plan.tokens, d = c.hiddenSize
-        workspace.ensure(rows: max(n, request.logitRows?.count ?? 0), keys: plan.keys)
+        workspace.ensure(rows: max(n, request.logitRows?.count ?? 0), keys: plan.keys, scoreBands: WorkSplit.coreCount)
         if let rows = plan.cacheRowsAfter { cache.reserve(rows) }
         let ws = workspace
         let x = ws.view(ws.x, n, d), h = ws.view(ws.h, n, d), q = ws.view(ws.q, n, d)
         let k = ws.view(ws.k, n, c.kvDim), v = ws.view(ws.v, n, c.kvDim)
         let gate = ws.view(ws.gate, n, c.intermediateSize), up = ws.view(ws.up, n, c.intermediateSize)
-        let scores = MatrixView(ws.scores, rows: n, columns: plan.keys)
+        // One [n, keys] band of scores per core: attention splits the heads over them.
+        let scores = MatrixView(ws.scores, rows: n * WorkSplit.coreCount, columns: plan.keys)
         let shape = AttentionShape(heads: c.headCount, kvHeads: c.kvHeadCount, headDim: c.headDim)
 
         for (t, token) in request.tokens.enumerated() { weights.embedding.widenRows(token..<token + 1, into: x.row(t)) }
@@ -22,15 +23,15 @@ extension TransformerModel {
         let mask = request.attentionMask?.allowed
         for (l, layer) in weights.layers.enumerated() {
             // Attention block: h = n(x); q, k, v; RoPE; attend; x += Wo·a.
-            layer.attentionNorm.withUnsafeBufferPointer { rmsNorm(x.readOnly, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: h) }
+            layer.attentionNorm.withUnsafeBufferPointer { norm(x, weight: $0.baseAddress!, into: h) }
             project(h.readOnly, layer.query, into: q, scratch: scratch)
             project(h.readOnly, layer.key, into: k, scratch: scratch)
             project(h.readOnly, layer.value, into: v, scratch: scratch)
             if let bias = layer.queryBias { addBias(bias, to: q) }
             if let bias = layer.keyBias { addBias(bias, to: k) }
             if let bias = layer.valueBias { addBias(bias, to: v) }
-            applyRotary(q, heads: c.headCount, positions: request.positions, table: rotary)
-            applyRotary(k, heads: c.kvHeadCount, positions: request.positions, table: rotary)
+            rotate(q, heads: c.headCount, positions: request.positions)
+            rotate(k, heads: c.kvHeadCount, positions: request.positions)
             let segments = keySegments(plan.cache, layer: l, fresh: KeyValueSegment(keys: k.readOnly, values: v.readOnly))
             let attend = { (allowed: UnsafePointer<Bool>?) in
                 attention(queries: q.readOnly, segments: segments, shape: shape, allowed: allowed, scores: scores, into: h)
@@ -40,10 +41,10 @@ extension TransformerModel {
             project(h.readOnly, layer.attentionOut, into: x, scratch: scratch, accumulate: true)
 
             // MLP block: x += Wdown·(silu(Wgate·n(x)) ⊙ Wup·n(x)).
-            layer.mlpNorm.withUnsafeBufferPointer { rmsNorm(x.readOnly, weight: $0.baseAddress!, epsilon: c.rmsNormEpsilon, into: h) }
+            layer.mlpNorm.withUnsafeBufferPointer { norm(x, weight: $0.baseAddress!, into: h) }
             project(h.readOnly, layer.gate, into: gate, scratch: scratch)
             project(h.readOnly, layer.up, into: up, scratch: scratch)
-            fastSwiGLU(gate: gate.base, up: up.base, count: n * c.intermediateSize)
+            parallelSwiGLU(gate: gate.base, up: up.base, count: n * c.intermediateSize)
             project(gate.readOnly, layer.down, into: x, scratch: scratch, accumulate: true)
         }
         if let rows = plan.cacheRowsAfter { cache.length = rows }
@@ -92,6 +93,21 @@ extension TransformerModel {
         case .none, .prefix, .window: break
         case .build: cache.write(layer: layer, at: 0, keys: keys, values: values)
         case let .extend(length): cache.write(layer: layer, at: length, keys: keys, values: values)
+        }
+    }
+
+    /// RMSNorm of x's rows into out, in row bands over the cores (rows are independent).
+    private func norm(_ x: MatrixView, weight: UnsafePointer<Float>, into out: MatrixView) {
+        forEachRowBand(x.rows, rowWidth: x.columns) { band in
+            rmsNorm(x.rows(band).readOnly, weight: weight, epsilon: config.rmsNormEpsilon, into: out.rows(band))
+        }
+    }
+
+    /// RoPE on m's rows, in row bands over the cores.
+    private func rotate(_ m: MatrixView, heads: Int, positions: [Int]) {
+        let table = rotary
+        forEachRowBand(m.rows, rowWidth: m.columns) { band in
+            applyRotary(m.rows(band), heads: heads, positions: Array(positions[band]), table: table)
         }
     }
 

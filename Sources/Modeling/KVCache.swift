@@ -68,7 +68,7 @@ final class Workspace {
     private(set) var v: UnsafeMutablePointer<Float>      // [rows, kvDim]
     private(set) var gate: UnsafeMutablePointer<Float>   // [rows, I]
     private(set) var up: UnsafeMutablePointer<Float>     // [rows, I]
-    private(set) var scores: UnsafeMutablePointer<Float> // [rows, keyCapacity]
+    private(set) var scores: UnsafeMutablePointer<Float> // [bands · rows, keys]: one band per core
 
     init(hidden: Int, kvDim: Int, intermediate: Int) {
         self.hidden = hidden
@@ -81,8 +81,8 @@ final class Workspace {
 
     deinit { [x, h, q, k, v, gate, up, scores].forEach { $0.deallocate() } }
 
-    /// Ensures room for `n` token rows attending to `m` keys.
-    func ensure(rows n: Int, keys m: Int) {
+    /// Ensures room for `n` token rows attending to `m` keys, with `scoreBands` [n, m] score bands.
+    func ensure(rows n: Int, keys m: Int, scoreBands: Int = 1) {
         if n > rows {
             rows = max(n, rows * 3 / 2)
             for pointer in [x, h, q, k, v, gate, up] { pointer.deallocate() }
@@ -91,8 +91,8 @@ final class Workspace {
             v = .allocate(capacity: rows * kvDim); gate = .allocate(capacity: rows * intermediate)
             up = .allocate(capacity: rows * intermediate)
         }
-        if n * m > keyCapacity {
-            keyCapacity = max(n * m, keyCapacity * 3 / 2)
+        if scoreBands * n * m > keyCapacity {
+            keyCapacity = max(scoreBands * n * m, keyCapacity * 3 / 2)
             scores.deallocate()
             scores = .allocate(capacity: keyCapacity)
         }

@@ -130,9 +130,12 @@ public struct ModelDescriptor: Sendable, Equatable {
     public var endOfTextID: Int
     /// `<|eot_id|>` (LLaDA) or `<|im_end|>` (Dream), if the model has one.
     public var endOfTurnID: Int?
+    /// The engine that runs the forward passes when it is not this process's own (a remote
+    /// engine's self-description, for trajectory headers); nil for the local engine.
+    public var engine: String?
 
     public init(family: Family, name: String, weightsHash: String, vocabularySize: Int, maxSequenceLength: Int,
-                maskTokenID: Int, endOfTextID: Int, endOfTurnID: Int?) {
+                maskTokenID: Int, endOfTextID: Int, endOfTurnID: Int?, engine: String? = nil) {
         self.family = family
         self.name = name
         self.weightsHash = weightsHash
@@ -141,5 +144,6 @@ public struct ModelDescriptor: Sendable, Equatable {
         self.maskTokenID = maskTokenID
         self.endOfTextID = endOfTextID
         self.endOfTurnID = endOfTurnID
+        self.engine = engine
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 extension TransformerModel {
     /// The weight files and their sizes in bytes, in name order.
@@ -15,7 +16,7 @@ extension TransformerModel {
         let weights = checkpoint.totalBytes
         let scratchBytes = scratch.capacity * 4
         let work = n * (3 * c.hiddenSize + 2 * c.kvDim + 2 * c.intermediateSize) * 4
-        let scores = n * n * 4
+        let scores = WorkSplit.coreCount * n * n * 4  // one band per core
         let cacheBytes = 2 * c.layerCount * n * c.kvDim * 4
         let logits = n * c.vocabularySize * 4
         return weights + scratchBytes + work + scores + cacheBytes + logits

@@ -5,7 +5,10 @@ extension TransformerModel {
     /// A model of `config`'s shape with seeded random f32 weights, built in memory as a
     /// safetensors image (so it loads through the same checks as a file). For benchmarks: uniform
     /// weights of standard deviation ≈ 0.02, norm weights 1, biases 0.
-    public static func random(config: ModelConfig, seed: UInt64, name: String = "random") throws -> TransformerModel {
+    /// `dtype` .bf16 stores the same draws rounded to bf16 (for the low-precision benchmarks).
+    public static func random(config: ModelConfig, seed: UInt64, name: String = "random", dtype: TensorDType = .f32,
+                              gemm: GEMMChoice? = nil) throws -> TransformerModel {
+        precondition(dtype != .f16, "random models are f32 or bf16")
         let names = TensorNames(family: config.family)
         var shapes: [(String, [Int])] = [(names.embedding, [config.vocabularySize, config.hiddenSize])]
         for i in 0..<config.layerCount {
@@ -20,8 +23,8 @@ extension TransformerModel {
         var entries: [String] = []
         var offset = 0
         for (name, shape) in shapes {
-            let bytes = shape.reduce(4, *)
-            entries.append("\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            let bytes = shape.reduce(dtype.byteSize, *)
+            entries.append("\"\(name)\":{\"dtype\":\"\(dtype.rawValue)\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + bytes)]}")
             offset += bytes
         }
         var header = "{" + entries.joined(separator: ",") + "}"
@@ -36,19 +39,26 @@ extension TransformerModel {
             let scale = Float(0.02 * 3.0.squareRoot())
             for (name, shape) in shapes {
                 let count = shape.reduce(1, *)
-                let out = cursor.bindMemory(to: Float.self, capacity: count)
+                let value: (Int) -> Float
                 if name.hasSuffix("norm.weight") || name.hasSuffix("ln_f.weight") || name.hasSuffix("model.norm.weight") {
-                    out.update(repeating: 1, count: count)
+                    value = { _ in 1 }
                 } else if name.hasSuffix(".bias") {
-                    out.update(repeating: 0, count: count)
+                    value = { _ in 0 }
                 } else {
-                    for i in 0..<count { out[i] = Float(rng.nextUnitDouble() * 2 - 1) * scale }
+                    value = { _ in Float(rng.nextUnitDouble() * 2 - 1) * scale }
                 }
-                cursor += count * 4
+                if dtype == .bf16 {
+                    let out = cursor.bindMemory(to: UInt16.self, capacity: count)
+                    for i in 0..<count { out[i] = roundedToBFloat16(value(i)) }
+                } else {
+                    let out = cursor.bindMemory(to: Float.self, capacity: count)
+                    for i in 0..<count { out[i] = value(i) }
+                }
+                cursor += count * dtype.byteSize
             }
         }
         let checkpoint = Checkpoint(files: [try SafetensorsFile(file: file)], directory: URL(fileURLWithPath: "/dev/null"))
         let special = SpecialTokens(mask: config.vocabularySize - 1, endOfText: config.vocabularySize - 2, endOfTurn: nil)
-        return try TransformerModel(config: config, checkpoint: checkpoint, special: special, name: name)
+        return try TransformerModel(config: config, checkpoint: checkpoint, special: special, name: name, gemm: gemm)
     }
 }

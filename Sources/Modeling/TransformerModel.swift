@@ -15,23 +15,26 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
     let workspace: Workspace
     let scratch: WidenScratch
     var rotary: RotaryTable
+    /// The GEMM the 16-bit projections run on (see `GEMMChoice`).
+    public let gemm: GEMMChoice
 
     /// Largest tile of 16-bit weights widened at once (floats): 32 Mi floats = 128 MiB.
     public static let widenTileLimit = 32 << 20
 
     /// Loads an HF checkpoint folder: config.json, safetensors (single or sharded), special ids
     /// from config.json / generation_config.json / tokenizer.json.
-    /// `widenTileFloats` caps the scratch that 16-bit weights are widened into (default 128 MiB).
-    public static func load(directory: URL, widenTileFloats: Int = widenTileLimit) throws -> TransformerModel {
+    /// `widenTileFloats` caps the scratch that 16-bit weights are widened into (default 128 MiB);
+    /// `gemm` overrides the GEMM chosen by CPU features and `DLLM_GEMM`.
+    public static func load(directory: URL, widenTileFloats: Int = widenTileLimit, gemm: GEMMChoice? = nil) throws -> TransformerModel {
         let config = try ModelConfig.load(directory: directory)
         let checkpoint = try Checkpoint(directory: directory)
         let special = try SpecialTokens.read(directory: directory, config: config)
         return try TransformerModel(config: config, checkpoint: checkpoint, special: special,
-                                    name: directory.standardizedFileURL.lastPathComponent, widenTileFloats: widenTileFloats)
+                                    name: directory.standardizedFileURL.lastPathComponent, widenTileFloats: widenTileFloats, gemm: gemm)
     }
 
     public init(config: ModelConfig, checkpoint: Checkpoint, special: SpecialTokens, name: String,
-                widenTileFloats: Int = widenTileLimit) throws {
+                widenTileFloats: Int = widenTileLimit, gemm: GEMMChoice? = nil) throws {
         let weights = try ModelWeights(checkpoint: checkpoint, config: config)
         self.config = config
         self.weights = weights
@@ -47,7 +50,10 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
             $0.dtype != .f32 || $0.rowOrder != nil || Int(bitPattern: $0.bytes) % 4 != 0
         }
         let largest = max(config.hiddenSize * config.intermediateSize, config.hiddenSize * config.hiddenSize)
-        scratch = WidenScratch(capacity: needsScratch ? min(max(largest, config.hiddenSize), widenTileFloats) : config.hiddenSize)
+        let gemm = try gemm ?? GEMMChoice.forThisProcess()
+        self.gemm = gemm
+        scratch = WidenScratch(capacity: needsScratch ? min(max(largest, config.hiddenSize), widenTileFloats) : config.hiddenSize,
+                               gemm: gemm.path)
         rotary = RotaryTable(headDim: config.headDim, theta: config.ropeTheta,
                              maxPositions: min(config.maxSequenceLength, 4096))
     }
@@ -64,6 +70,23 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
         let perLayer = 2 * c.hiddenSize + 2 * c.hiddenSize * c.hiddenSize + 2 * c.kvDim * c.hiddenSize
             + 3 * c.hiddenSize * c.intermediateSize + (c.qkvBias ? c.hiddenSize + 2 * c.kvDim : 0)
         return c.vocabularySize * c.hiddenSize * (c.tiedEmbeddings ? 1 : 2) + c.layerCount * perLayer + c.hiddenSize
+    }
+
+    /// What the projections run on, e.g. "onednn-bf16 (avx512_bf16)" for bf16 weights on a CPU with
+    /// bf16 dot products, "openblas-f32 (f32 weights)", or "openblas-f32 (DLLM_GEMM=f32)".
+    public var projectionGEMM: String {
+        let types = Set(weights.dtypes.map(\.rawValue))
+        var paths: [String] = []
+        if types.contains(TensorDType.q8_0.rawValue) {
+            paths.append(scratch.lowPrecision ? "q8_0-int8 (\(Q8_0GEMM.kernelName)) for Q8_0 weights" : "openblas-f32 (Q8_0 dequantized)")
+        }
+        if types.contains(TensorDType.bf16.rawValue) {
+            paths.append(scratch.bf16 != nil ? gemm.description : "openblas-f32 (bf16 widened; \(gemm.reason))")
+        }
+        if types.contains(TensorDType.f32.rawValue) || types.contains(TensorDType.f16.rawValue), paths.isEmpty {
+            paths.append("openblas-f32 (\(types.sorted().joined(separator: "/").lowercased()) weights)")
+        }
+        return paths.isEmpty ? "openblas-f32" : paths.joined(separator: "; ")
     }
 
     /// The weight dtypes present in the checkpoint.

@@ -89,14 +89,21 @@ struct WeightMatrix: @unchecked Sendable {
 }
 
 /// The scratch that 16-bit weights are widened into: one buffer per model, sized for a tile of at
-/// most `capacity` floats, reused by every projection.
+/// most `capacity` floats, reused by every projection. It also holds the model's low-precision
+/// GEMMs: oneDNN bf16 when `gemm` chose it (nil otherwise), and the Q8_0 kernel's buffers.
 final class WidenScratch: @unchecked Sendable {
     let capacity: Int
     let buffer: UnsafeMutablePointer<Float>
+    let bf16: BF16GEMM?
+    /// False on the f32 path (`DLLM_GEMM=f32`, or no bf16 hardware): every weight is widened.
+    let lowPrecision: Bool
+    private(set) lazy var q8_0 = Q8_0GEMM()
 
-    init(capacity: Int) {
+    init(capacity: Int, gemm: GEMMChoice.Path = .openBLASF32) {
         self.capacity = max(capacity, 1)
         buffer = .allocate(capacity: self.capacity)
+        bf16 = gemm == .oneDNNBF16 ? BF16GEMM() : nil
+        lowPrecision = gemm == .oneDNNBF16
     }
 
     deinit { buffer.deallocate() }
@@ -110,6 +117,7 @@ func project(_ x: ConstMatrixView, _ w: WeightMatrix, into out: MatrixView, scra
         matmul(x, view, .transposed, into: out, accumulate: accumulate)
         return
     }
+    if projectLowPrecision(x, w, into: out, scratch: scratch, accumulate: accumulate) { return }
     let tileRows = max(1, min(w.rows, scratch.capacity / max(w.columns, 1)))
     var start = 0
     while start < w.rows {
@@ -119,4 +127,20 @@ func project(_ x: ConstMatrixView, _ w: WeightMatrix, into out: MatrixView, scra
         matmul(x, tile, .transposed, into: out.columns(start..<end), accumulate: accumulate)
         start = end
     }
+}
+
+/// The native paths: bf16 weights (2-byte aligned, in place) on oneDNN when the model chose it;
+/// Q8_0 weights (raw 34-byte blocks, [rows, columns / 32 blocks]) on the block-scaled int8 kernel.
+/// False when neither applies (or oneDNN refused the shape): the caller widens to f32.
+private func projectLowPrecision(_ x: ConstMatrixView, _ w: WeightMatrix, into out: MatrixView, scratch: WidenScratch,
+                                 accumulate: Bool) -> Bool {
+    // Both kernels read rows as stored, so a permuted row order (GGUF's LLaDA Q/K) widens instead.
+    guard w.slice.rowOrder == nil, scratch.lowPrecision else { return false }
+    if w.slice.dtype == .q8_0, w.columns % Q8_0GEMM.blockSize == 0,
+       w.slice.byteCount >= w.rows * w.columns / Q8_0GEMM.blockSize * Q8_0GEMM.bytesPerBlock {
+        scratch.q8_0.multiply(x, q8_0: w.slice.bytes, into: out, accumulate: accumulate)
+        return true
+    }
+    guard w.slice.dtype == .bf16, let gemm = scratch.bf16, Int(bitPattern: w.slice.bytes) % 2 == 0 else { return false }
+    return gemm.multiply(x, weights: w.slice.bytes.assumingMemoryBound(to: UInt16.self), into: out, accumulate: accumulate)
 }

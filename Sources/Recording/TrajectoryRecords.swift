@@ -32,11 +32,14 @@ public struct TrajectoryHeader: Codable, Sendable, Equatable {
     public var writer: String
     /// Set when this decode is a branch of another one, re-simulated up to `step` (absent otherwise).
     public var branch: BranchOrigin?
+    /// The engine that ran the forward passes when it was not the local one, as it described
+    /// itself (docs/engine-protocol.md); absent for the local engine and in older files.
+    public var engine: String?
 
     public init(model: ModelIdentity, tokenizer: String, decoder: String, config: [String: String], seed: UInt64,
                 promptText: String, promptTokens: [Int], canvasLength: Int, maskTokenID: Int,
                 stopTokenIDs: [Int], tokenTexts: [String: String], writer: String, branch: BranchOrigin? = nil,
-                vocabularySize: Int? = nil) {
+                vocabularySize: Int? = nil, engine: String? = nil) {
         self.format = Self.formatName
         self.version = Self.currentVersion
         self.model = model
@@ -53,6 +56,7 @@ public struct TrajectoryHeader: Codable, Sendable, Equatable {
         self.writer = writer
         self.branch = branch
         self.vocabularySize = vocabularySize
+        self.engine = engine
     }
 
     public var answerLength: Int { canvasLength - promptTokens.count }

@@ -18,6 +18,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time forward passes of the embedded model and of a random 1B-shaped LLaDA model.")
     var engine = false
 
+    @Flag(help: "bf16 on the native GEMM vs the f32 path, Q8_0 vs bf16 projections, the embedded shape (see tools/bench_precision.py for PyTorch's side).")
+    var precision = false
+
+    @Option(help: "A bf16 checkpoint folder for --precision (default: random 1B-shaped bf16 weights).")
+    var checkpoint: String?
+
     @Option(help: "HF checkpoint folder or .gguf file (default: the embedded model).")
     var model = "Models/llada-mini"
 
@@ -50,6 +56,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if precision { return try PrecisionBench.run(checkpoint: checkpoint, runs: runs, skipRandom: skipRandom) }
         guard kernels || engine || gguf else { return try SuiteBench.run(suite, model: model) }
         if gguf { try GGUFBench.run(shape: ggufShape, types: ggufTypes, directory: ggufDir, runs: runs, keep: keepGguf) }
         if kernels { runKernels() }

@@ -17,6 +17,7 @@ struct DecodeOptions: ParsableArguments {
     var genLength = 64
     @Option(help: "Prompt layout: chat (the model's instruct template) or raw.")
     var template = PromptLayout.chat
+    @OptionGroup var engine: EngineOptions
 
     /// Ranges and decoder settings, checked before anything is loaded: a bad value is a usage error.
     func validate() throws {

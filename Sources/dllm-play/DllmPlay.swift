@@ -10,7 +10,7 @@ struct DllmPlay: ParsableCommand {
         CommandConfiguration(
             commandName: "dllm-play",
             abstract: "A terminal playground for watching diffusion language models decode.",
-            version: "dllm-play \(versionNumber) (\(BLASRuntime.summary))",
+            version: "dllm-play \(versionNumber) (\(BLASRuntime.summary); \(GEMMChoice.summary))",
             subcommands: [PlayCommand.self, ReplayCommand.self, ExportCommand.self, AnalyzeCommand.self, PlotCommand.self, Run.self, Decoders.self, Bench.self, ModelInfo.self, Tokenize.self],
             defaultSubcommand: PlayCommand.self)
     }

@@ -7,19 +7,25 @@ import Tokenization
 /// place for what `run` and `play` both do before a session: load, template, check the context,
 /// and describe the session.
 struct LoadedModel {
-    let predictor: TransformerModel
+    let predictor: any MaskPredictor
     let tokenizer: Tokenizer
     let chat: ChatTemplate
     let answerLength: Int
 
     /// Loads `options.model`; the error is one line naming the folder.
     init(_ options: DecodeOptions) throws(LoadFailure) {
-        let directory = Run.locate(options.model)
         do {
-            (predictor, tokenizer) = try ModelSource.load(directory)
-            try Self.checkAgreement(predictor, tokenizer)
+            (predictor, tokenizer) = try options.engine.load(modelPath: options.model)
+        } catch let failure as LoadFailure {
+            throw failure
+        } catch let failure as EngineError {
+            throw LoadFailure(message: failure.description)
         } catch {
-            throw LoadFailure(message: "cannot load model \(directory.path): \(error)")
+            throw LoadFailure(message: "cannot load model \(Run.locate(options.model).path): \(error)")
+        }
+        do { try Self.checkAgreement(predictor, tokenizer) } catch {
+            let source = predictor.descriptor.engine == nil ? Run.locate(options.model).path : "\(options.engine.address) (engine)"
+            throw LoadFailure(message: "cannot load model \(source): \(error)")
         }
         chat = ChatTemplate(modelType: predictor.descriptor.family.rawValue, instruct: options.template == .chat)
         answerLength = options.genLength
@@ -28,7 +34,7 @@ struct LoadedModel {
     /// The model and its tokenizer must agree: every id the tokenizer can produce has an embedding
     /// row, and the special ids the decoders use (mask, end of text, end of turn) are tokens the
     /// tokenizer knows, whichever file they were read from.
-    static func checkAgreement(_ predictor: TransformerModel, _ tokenizer: Tokenizer) throws(LoadFailure) {
+    static func checkAgreement(_ predictor: any MaskPredictor, _ tokenizer: Tokenizer) throws(LoadFailure) {
         let d = predictor.descriptor, file = URL(fileURLWithPath: tokenizer.file).lastPathComponent
         guard tokenizer.vocabularySize <= d.vocabularySize else {
             throw LoadFailure(message: "\(file) has ids up to \(tokenizer.vocabularySize - 1), beyond the model's \(d.vocabularySize) "

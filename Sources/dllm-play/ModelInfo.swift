@@ -50,6 +50,7 @@ struct ModelInfo: ParsableCommand {
         print("parameters   \(grouped(model.parameterCount)) (\(String(format: "%.2f", Double(model.parameterCount) / 1e9)) B)")
         print("tokenizer    \(URL(fileURLWithPath: tokenizer.file).lastPathComponent), \(tokenizer.vocabularySize) ids")
         print("dtypes       \(model.weightDTypes.map(\.rawValue).joined(separator: ", "))")
+        print("gemm         \(model.projectionGEMM)")
         print("special ids  mask \(d.maskTokenID), end of text \(d.endOfTextID), end of turn \(d.endOfTurnID.map(String.init) ?? "none")")
         print("files")
         for file in model.weightFiles {

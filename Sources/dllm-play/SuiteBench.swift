@@ -32,6 +32,8 @@ struct SuiteBenchOptions: ParsableArguments {
     var markdown: String?
     @Flag(help: "For cached settings, also decode without the cache and count the final answer tokens that differ.")
     var cacheDrift = false
+    @Option(name: .customLong("remote-engine"), help: "Run the forward passes in a remote engine (as run --engine: a command or tcp://HOST:PORT).")
+    var remoteEngine = "local"
 
     /// Every value checked before a model is loaded: a list or sweep that would run nothing, or a
     /// count out of range, is a usage error rather than an empty report.
@@ -69,11 +71,13 @@ struct SuiteBenchOptions: ParsableArguments {
 enum SuiteBench {
     static func run(_ options: SuiteBenchOptions, model: String) throws {
         let directory = Run.locate(model)
-        let predictor: TransformerModel
+        let predictor: any MaskPredictor
         let tokenizer: Tokenizer
         do {
-            (predictor, tokenizer) = try ModelSource.load(directory)
-        } catch { throw fail("cannot load model \(directory.path): \(error)") }
+            let address: EngineAddress
+            do { address = try EngineAddress(parsing: options.remoteEngine) } catch { throw fail(error.description) }
+            (predictor, tokenizer) = try EngineOptions.load(address: address, modelPath: model)
+        } catch let failure as ExitCode { throw failure } catch { throw fail("\(error)") }
 
         let suiteURL = locateSuite(options.suite)
         let suite: TaskSuite
@@ -101,10 +105,10 @@ enum SuiteBench {
             do { prompts[item.id] = try tokenizer.encodeChat(user: item.prompt, template: chat) } catch { throw fail("\(item.id): \(error)") }
         }
         let interrupt = InterruptFlag()
-        print("bench: \(items.count) items from \(suite.name) × \(settings.count) settings, gen length \(genLength), seed \(options.seed) — \(BLASRuntime.summary)")
+        print("bench: \(items.count) items from \(suite.name) × \(settings.count) settings, gen length \(genLength), seed \(options.seed) — \(predictor.descriptor.engine ?? BLASRuntime.summary)")
         print("  reference settings at this gen length: " + adjustments(genLength: genLength))
         let runner = BenchRunner(settings: settings, items: items, seed: options.seed)
-        let report = try runner.run(suite: suite.name, model: predictor.descriptor.name, machine: BLASRuntime.summary, decode: { setting, item, seed in
+        let report = try runner.run(suite: suite.name, model: predictor.descriptor.name, machine: predictor.descriptor.engine ?? BLASRuntime.summary, decode: { setting, item, seed in
             let setup = SessionSetup(promptTokens: prompts[item.id] ?? [], promptText: item.prompt, answerLength: genLength, seed: seed,
                                      detokenize: { tokenizer.decode($0, skipSpecialTokens: true) })
             let start = DispatchTime.now().uptimeNanoseconds

@@ -27,8 +27,8 @@ import TestSupport
     @Test(arguments: pairs.indices)
     func sameDecisions(index: Int) throws {
         let pair = Self.pairs[index]
-        let gguf = try TransformerModel.load(gguf: fixturesDirectory().appendingPathComponent("gguf/\(pair.gguf)"))
-        let reference = try pair.folder.map { try TransformerModel.load(directory: fixturesDirectory().appendingPathComponent("modeling/\($0)")) }
+        let gguf = try TransformerModel.load(gguf: fixturesDirectory().appendingPathComponent("gguf/\(pair.gguf)"), gemm: .requestedF32)
+        let reference = try pair.folder.map { try TransformerModel.load(directory: fixturesDirectory().appendingPathComponent("modeling/\($0)"), gemm: .requestedF32) }
             ?? gguf.widenedToF32()
         let family = gguf.descriptor.family.rawValue
         // The block-quantized files (wider, dequantized per pass: slow in debug builds) run one decoder each.

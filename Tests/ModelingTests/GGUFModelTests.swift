@@ -24,8 +24,8 @@ struct GGUFModelTests {
     @Test(arguments: [("llada-tiny.f32.gguf", "llada-tiny"), ("llada-tiny.bf16.gguf", "llada-tiny-bf16"),
                       ("dream-tiny.f32.gguf", "dream-tiny")])
     func sameLogitsAsTheHFCheckpoint(gguf: String, folder: String) throws {
-        let model = try TransformerModel.load(gguf: ggufFixtures.appendingPathComponent(gguf))
-        let reference = try TransformerModel.load(directory: modelFixtures.appendingPathComponent(folder))
+        let model = try TransformerModel.load(gguf: ggufFixtures.appendingPathComponent(gguf), gemm: .requestedF32)
+        let reference = try TransformerModel.load(directory: modelFixtures.appendingPathComponent(folder), gemm: .requestedF32)
         #expect(model.config == reference.config)
         #expect(model.descriptor.maskTokenID == reference.descriptor.maskTokenID)
         #expect(model.descriptor.endOfTextID == reference.descriptor.endOfTextID)
@@ -36,7 +36,7 @@ struct GGUFModelTests {
     /// weights dequantized to f32 and run in place.
     @Test(arguments: ["dream-tiny.f16.gguf", "llada-tok.gguf", "dream-tok.gguf", "llada-tiny.bf16.gguf"])
     func sameLogitsAsTheDequantizedWeights(gguf: String) throws {
-        let model = try TransformerModel.load(gguf: ggufFixtures.appendingPathComponent(gguf))
+        let model = try TransformerModel.load(gguf: ggufFixtures.appendingPathComponent(gguf), gemm: .requestedF32)
         let reference = try model.widenedToF32()
         #expect(reference.weightDTypes == [.f32])
         #expect(mismatch(try probeLogits(model), try probeLogits(reference), rtol: 1e-5, atol: 1e-6) == nil, "\(gguf)")

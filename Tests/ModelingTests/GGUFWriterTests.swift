@@ -46,7 +46,7 @@ struct GGUFWriterTests {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("written-\(UUID().uuidString).gguf")
             defer { try? FileManager.default.removeItem(at: url) }
             try RandomGGUF.write(path: url.path, config: config, types: .all(type), seed: 5, std: 0.1)
-            let model = try TransformerModel.load(gguf: url)
+            let model = try TransformerModel.load(gguf: url, gemm: .requestedF32)
             #expect(model.config.family == config.family && model.config.tiedEmbeddings == config.tiedEmbeddings)
             #expect(model.weightDTypes.contains(TensorDType(type)))
             #expect(mismatch(try probeLogits(model), try probeLogits(model.widenedToF32()), rtol: 1e-5, atol: 1e-6) == nil, "\(type) \(config.family)")

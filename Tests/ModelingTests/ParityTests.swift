@@ -34,7 +34,7 @@ let parityRTol: Float = 1e-4, parityATol: Float = 1e-5
     @Test(arguments: parityFolders)
     func logitsMatchTransformers(folder: String) throws {
         let directory = modelFixtures.appendingPathComponent(folder)
-        let model = try TransformerModel.load(directory: directory)
+        let model = try TransformerModel.load(directory: directory, gemm: .requestedF32)
         let golden = try GoldenFile.load(directory)
         #expect(model.descriptor.vocabularySize == golden.vocabularySize)
         for c in golden.cases {
@@ -94,7 +94,7 @@ let parityRTol: Float = 1e-4, parityATol: Float = 1e-5
     /// tiled path must give the same logits as the golden file.
     @Test func bf16WeightsWidenedInSmallTilesStillMatch() throws {
         let directory = modelFixtures.appendingPathComponent("llada-tiny-bf16")
-        let model = try TransformerModel.load(directory: directory, widenTileFloats: 100)
+        let model = try TransformerModel.load(directory: directory, widenTileFloats: 100, gemm: .requestedF32)
         let golden = try GoldenFile.load(directory)
         let full = try #require(golden.cases.first { $0.name == "full" })
         let result = try model.forward(ForwardRequest(tokens: full.tokens, positions: full.positions))

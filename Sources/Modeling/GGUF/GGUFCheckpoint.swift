@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// The tensors of a `llada`/`dream` GGUF file under the HF names the forward pass reads, so that
 /// `ModelWeights` and the decoders see no difference from a safetensors folder.
@@ -76,7 +77,8 @@ extension TransformerModel {
 
     /// Loads a `llada` or `dream` GGUF file: hyperparameters and special ids from its metadata,
     /// tensors mapped where they lie (quantized ones are dequantized tile by tile per pass).
-    public static func load(gguf url: URL, widenTileFloats: Int = widenTileLimit) throws -> TransformerModel {
+    /// `gemm` overrides the GEMM chosen by CPU features and `DLLM_GEMM` (see `GEMMChoice`).
+    public static func load(gguf url: URL, widenTileFloats: Int = widenTileLimit, gemm: GEMMChoice? = nil) throws -> TransformerModel {
         let file = try GGUFFile(path: url.path)
         let config = try ModelConfig(gguf: file)
         let checkpoint = try Checkpoint(gguf: file, config: config)
@@ -84,12 +86,13 @@ extension TransformerModel {
                                     endOfTurn: try GGUFSpecialTokens(GGUFMetadata(file: file), family: config.family).endOfTurn)
         var name = url.lastPathComponent
         if name.lowercased().hasSuffix(".gguf") { name.removeLast(5) }
-        return try TransformerModel(config: config, checkpoint: checkpoint, special: special, name: name, widenTileFloats: widenTileFloats)
+        return try TransformerModel(config: config, checkpoint: checkpoint, special: special, name: name, widenTileFloats: widenTileFloats,
+                                    gemm: gemm)
     }
 
     /// Loads an HF checkpoint folder or a `.gguf` file.
-    public static func load(path url: URL, widenTileFloats: Int = widenTileLimit) throws -> TransformerModel {
-        url.pathExtension.lowercased() == "gguf" ? try load(gguf: url, widenTileFloats: widenTileFloats)
-            : try load(directory: url, widenTileFloats: widenTileFloats)
+    public static func load(path url: URL, widenTileFloats: Int = widenTileLimit, gemm: GEMMChoice? = nil) throws -> TransformerModel {
+        url.pathExtension.lowercased() == "gguf" ? try load(gguf: url, widenTileFloats: widenTileFloats, gemm: gemm)
+            : try load(directory: url, widenTileFloats: widenTileFloats, gemm: gemm)
     }
 }

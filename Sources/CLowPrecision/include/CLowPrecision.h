@@ -1,0 +1,67 @@
+// Low-precision GEMM kernels for dllm-play: bf16 x bf16 -> f32 on oneDNN, and Q8_0 x int8 -> f32
+// on a small AVX512-VNNI kernel (with a portable scalar fallback). Buffer shapes are in the
+// comments of each function; every matrix is row-major.
+#ifndef DLLM_LOW_PRECISION_H
+#define DLLM_LOW_PRECISION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// ---- bf16 on oneDNN ----------------------------------------------------------------------
+
+/// A oneDNN CPU engine, stream and a cache of matmul primitives keyed by shape (creating a
+/// primitive costs far more than running a small one). One caller at a time.
+typedef struct dllm_bf16_gemm dllm_bf16_gemm;
+
+/// NULL when oneDNN cannot create a CPU engine.
+dllm_bf16_gemm *dllm_bf16_gemm_create(void);
+void dllm_bf16_gemm_destroy(dllm_bf16_gemm *gemm);
+
+/// c[m, n] (row stride ldc) = a[m, k] (contiguous bf16) · w[n, k]ᵀ (contiguous bf16, weights as
+/// stored: [out, in]), plus the old c when `accumulate`. Returns 0, or the oneDNN status.
+int dllm_bf16_gemm_run(dllm_bf16_gemm *gemm, const uint16_t *a, const uint16_t *w, float *c,
+                       int64_t m, int64_t n, int64_t k, int64_t ldc, int accumulate);
+
+/// Primitives held in the cache now.
+int dllm_bf16_gemm_cached(const dllm_bf16_gemm *gemm);
+
+/// 1 when oneDNN's effective ISA runs bf16 dot products natively (AVX512-BF16 or AMX).
+int dllm_onednn_native_bf16(void);
+
+/// dst[i] = bf16(src[i]), rounded to nearest even (NaN stays NaN).
+void dllm_f32_to_bf16(const float *src, uint16_t *dst, size_t count);
+
+// ---- Q8_0 ---------------------------------------------------------------------------------
+
+/// ggml's Q8_0 block: an f16 scale d, then 32 int8 values q; the value is d·q.
+enum { DLLM_Q8_0_BLOCK = 32, DLLM_Q8_0_BLOCK_BYTES = 34 };
+
+/// Quantizes activations x[m, k] (row stride ldx, k a multiple of 32) per 32-element block:
+/// q[m, k] int8 = round(x / s) with s = max|x| / 127 per block, scales[m, k/32] = s, and
+/// sums[m, k/32] = Σ q over the block (the kernel's offset correction).
+void dllm_q8_0_quantize_rows(const float *x, int64_t m, int64_t k, int64_t ldx,
+                             int8_t *q, float *scales, int32_t *sums);
+
+/// c[m, columns n0..<n1] (row stride ldc) = Σ_b xs[i, b]·d[j, b]·(xq[i, block b] · wq[j, block b]),
+/// plus the old c when `accumulate`. `w` is the raw Q8_0 tensor: n rows of k/32 blocks of 34 bytes,
+/// used in place (no alignment needed). Only columns [n0, n1) are written, so threads can split n.
+void dllm_q8_0_gemm(const int8_t *xq, const float *xs, const int32_t *xsums, int64_t m,
+                    const uint8_t *w, int64_t n0, int64_t n1, int64_t k,
+                    float *c, int64_t ldc, int accumulate);
+
+/// The same on the portable scalar path whatever the CPU (the fallback, and the tests' witness).
+void dllm_q8_0_gemm_portable(const int8_t *xq, const float *xs, int64_t m,
+                             const uint8_t *w, int64_t n0, int64_t n1, int64_t k,
+                             float *c, int64_t ldc, int accumulate);
+
+/// 1 when the Q8_0 kernel runs on AVX512-VNNI, 0 on the scalar fallback.
+int dllm_q8_0_uses_vnni(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,182 @@
+import Foundation
+import Kernels
+import TestSupport
+import Testing
+
+/// bf16 and Q8_0 GEMM against their readable references. Tolerances follow the arithmetic: the fast
+/// kernels sum in f32 where the references sum in Double, so they may differ by the recursive
+/// summation bound k·2⁻²⁴·Σ|terms|; the references differ from f32 maths by the input rounding
+/// (bf16: 2⁻⁹ relative per activation; Q8_0: half a quantization step per activation).
+@Suite struct LowPrecisionTests {
+    /// Ragged shapes: M = 1 (one decode row), edges of the 4×4 Q8_0 tile, a wide K.
+    static let shapes: [(m: Int, k: Int, n: Int)] = [(1, 32, 1), (1, 64, 33), (2, 64, 8), (3, 96, 5), (7, 128, 13), (17, 320, 37), (64, 256, 96)]
+
+    /// Σ|a_ip|·|w_jp| for every output, the scale of the summation error bound.
+    private func magnitudes(_ a: [Float], _ w: [Float], m: Int, k: Int, n: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n { for p in 0..<k { out[i * n + j] += Double(abs(a[i * k + p] * w[j * k + p])) } } }
+        return out
+    }
+
+    private func expectWithin(_ actual: [Float], _ expected: [Float], bound: [Double], factor: Double, _ label: String) {
+        let worst = actual.indices.map { abs(Double(actual[$0]) - Double(expected[$0])) - factor * bound[$0] - 1e-7 }.max() ?? 0
+        #expect(worst <= 0, "\(label): error exceeds bound by \(worst)")
+    }
+
+    // MARK: bf16
+
+    @Test(arguments: [false, true])
+    func bf16MatchesReference(accumulate: Bool) throws {
+        guard let gemm = BF16GEMM() else { Issue.record("oneDNN created no CPU engine"); return }
+        var rng = SplitMix64(seed: 23)
+        for (m, k, n) in Self.shapes {
+            let a = randomFloats(m * k, rng: &rng)
+            let w = randomFloats(n * k, rng: &rng).map(roundedToBFloat16)
+            let start = randomFloats(m * n, rng: &rng)
+            var fast = start, slow = start
+            var ran = false
+            var av = a
+            av.withUnsafeMutableBufferPointer { ap in
+                w.withUnsafeBufferPointer { wp in
+                    let x = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
+                    fast.withUnsafeMutableBufferPointer { ran = gemm.multiply(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate) }
+                    slow.withUnsafeMutableBufferPointer { matmulBF16Reference(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate) }
+                }
+            }
+            // Too few rows go to the f32 path; without native bf16 oneDNN may refuse any shape.
+            if m < BF16GEMM.minimumRows { #expect(!ran, "\(m) rows should fall back"); continue }
+            if try GEMMChoice.forThisProcess().path == .oneDNNBF16 { #expect(ran, "oneDNN refused \(m)x\(k)x\(n)") }
+            if !ran { continue }
+            let bound = magnitudes(a.map { floatFromBFloat16(roundedToBFloat16($0)) }, w.map(floatFromBFloat16), m: m, k: k, n: n)
+                .enumerated().map { $0.element + (accumulate ? Double(abs(start[$0.offset])) : 0) }
+            expectWithin(fast, slow, bound: bound, factor: Double(k + 1) * 0x1p-24, "bf16 \(m)x\(k)x\(n)")
+        }
+    }
+
+    @Test func bf16ReferenceIsF32UpToActivationRounding() {
+        var rng = SplitMix64(seed: 5)
+        let (m, k, n) = (5, 64, 7)
+        var a = randomFloats(m * k, rng: &rng)
+        let bits = randomFloats(n * k, rng: &rng).map(roundedToBFloat16)
+        var w = bits.map(floatFromBFloat16)
+        var exact = [Float](repeating: 0, count: m * n), rounded = exact
+        withMatrices(&a, (m, k), &w, (n, k), &exact, (m, n)) { matmulReference($0.readOnly, $1.readOnly, .transposed, into: $2) }
+        a.withUnsafeMutableBufferPointer { ap in
+            bits.withUnsafeBufferPointer { bp in
+                rounded.withUnsafeMutableBufferPointer {
+                    matmulBF16Reference(ConstMatrixView(ap.baseAddress!, rows: m, columns: k), weights: bp.baseAddress!,
+                                        into: MatrixView($0.baseAddress!, rows: m, columns: n))
+                }
+            }
+        }
+        let bound = magnitudes(a, w, m: m, k: k, n: n)
+        expectWithin(rounded, exact, bound: bound, factor: 0x1p-9 + 0x1p-20, "bf16 reference vs f32")
+        #expect(rounded != exact, "activation rounding should show at bf16 precision")
+    }
+
+    @Test func bf16PrimitivesAreCachedByShape() {
+        guard let gemm = BF16GEMM() else { Issue.record("oneDNN created no CPU engine"); return }
+        var a = [Float](repeating: 0.5, count: 4 * 64)
+        let w = [UInt16](repeating: roundedToBFloat16(0.25), count: 8 * 64)
+        var c = [Float](repeating: 0, count: 4 * 8)
+        var ran = true
+        for _ in 0..<5 {
+            a.withUnsafeMutableBufferPointer { ap in
+                w.withUnsafeBufferPointer { wp in
+                    c.withUnsafeMutableBufferPointer {
+                        ran = ran && gemm.multiply(ConstMatrixView(ap.baseAddress!, rows: 4, columns: 64), weights: wp.baseAddress!,
+                                                   into: MatrixView($0.baseAddress!, rows: 4, columns: 8))
+                    }
+                }
+            }
+        }
+        guard ran else { return }
+        #expect(gemm.cachedPrimitives == 1)
+        #expect(c.allSatisfy { $0 == 8 }, "64 · 0.5 · 0.25 = 8 exactly in bf16")
+    }
+
+    // MARK: Q8_0
+
+    /// Random Q8_0 rows: scales as f16 bit patterns around 2⁻⁸..2⁻⁴, values over the full int8 range
+    /// (−128 included, which ggml's quantizer never writes but a file may hold).
+    private func randomQ8_0(rows: Int, columns: Int, rng: inout SplitMix64) -> (bytes: [UInt8], dequantized: [Float]) {
+        var bytes: [UInt8] = [], values: [Float] = []
+        for _ in 0..<rows * columns / 32 {
+            let scaleBits = UInt16(0x1C00 + Int(rng.next() % 0x0C00))
+            let d = floatFromFloat16(scaleBits)
+            bytes += [UInt8(scaleBits & 0xFF), UInt8(scaleBits >> 8)]
+            for _ in 0..<32 {
+                let q = Int8(truncatingIfNeeded: Int(rng.next() % 256) - 128)
+                bytes.append(UInt8(bitPattern: q))
+                values.append(d * Float(q))
+            }
+        }
+        return (bytes, values)
+    }
+
+    @Test(arguments: [false, true], [false, true])
+    func q8_0MatchesReference(accumulate: Bool, portable: Bool) {
+        let gemm = Q8_0GEMM(threads: 2)
+        var rng = SplitMix64(seed: 80)
+        for (m, k, n) in Self.shapes {
+            var a = randomFloats(m * k, rng: &rng)
+            let (blocks, w) = randomQ8_0(rows: n, columns: k, rng: &rng)
+            let start = randomFloats(m * n, rng: &rng)
+            var fast = start, slow = start
+            a.withUnsafeMutableBufferPointer { ap in
+                blocks.withUnsafeBytes { bp in
+                    let x = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
+                    fast.withUnsafeMutableBufferPointer {
+                        gemm.multiply(x, q8_0: bp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate, portable: portable)
+                    }
+                    slow.withUnsafeMutableBufferPointer { matmulQ8_0Reference(x, q8_0: bp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate) }
+                }
+            }
+            // Per-block terms are exact integers times two scales; only their f32 sum differs.
+            let bound = magnitudes(a, w, m: m, k: k, n: n).enumerated().map { 1.01 * $0.element + (accumulate ? Double(abs(start[$0.offset])) : 0) }
+            expectWithin(fast, slow, bound: bound, factor: Double(k / 32 + 8) * 0x1p-22, "q8_0 \(m)x\(k)x\(n) portable \(portable)")
+        }
+    }
+
+    @Test func q8_0ReferenceIsF32UpToActivationQuantization() {
+        var rng = SplitMix64(seed: 8)
+        let (m, k, n) = (3, 128, 9)
+        var a = randomFloats(m * k, rng: &rng)
+        let (blocks, wValues) = randomQ8_0(rows: n, columns: k, rng: &rng)
+        var w = wValues
+        var exact = [Float](repeating: 0, count: m * n), quantized = exact
+        withMatrices(&a, (m, k), &w, (n, k), &exact, (m, n)) { matmulReference($0.readOnly, $1.readOnly, .transposed, into: $2) }
+        a.withUnsafeMutableBufferPointer { ap in
+            blocks.withUnsafeBytes { bp in
+                quantized.withUnsafeMutableBufferPointer {
+                    matmulQ8_0Reference(ConstMatrixView(ap.baseAddress!, rows: m, columns: k), q8_0: bp.baseAddress!,
+                                        into: MatrixView($0.baseAddress!, rows: m, columns: n))
+                }
+            }
+        }
+        // |a − s·q| ≤ s/2 per element, s = max|a|/127 of its block: error ≤ Σ_b (s_b/2)·Σ_{e∈b}|w_e|.
+        var bound = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                for b in 0..<k / 32 {
+                    let s = Double((0..<32).map { abs(a[i * k + b * 32 + $0]) }.max()!) / 127
+                    bound[i * n + j] += s / 2 * (0..<32).reduce(0) { $0 + Double(abs(w[j * k + b * 32 + $1])) }
+                }
+            }
+        }
+        expectWithin(quantized, exact, bound: bound, factor: 1.001, "q8_0 reference vs f32")
+        #expect(quantized != exact)
+    }
+
+    // MARK: choice
+
+    @Test func choiceFollowsCPUFeaturesAndOverride() throws {
+        let zen4: Set<String> = ["avx512f", "avx512_bf16", "avx512_vnni"]
+        #expect(try GEMMChoice.choose(cpuFlags: zen4, override: nil, nativeBF16: true).description == "onednn-bf16 (avx512_bf16)")
+        #expect(try GEMMChoice.choose(cpuFlags: zen4.union(["amx_bf16"]), override: "auto", nativeBF16: true).reason == "amx_bf16")
+        #expect(try GEMMChoice.choose(cpuFlags: zen4, override: "f32", nativeBF16: true).path == .openBLASF32)
+        #expect(try GEMMChoice.choose(cpuFlags: ["avx2", "fma"], override: nil, nativeBF16: false).path == .openBLASF32)
+        #expect(try GEMMChoice.choose(cpuFlags: zen4, override: nil, nativeBF16: false).path == .openBLASF32)
+        #expect(throws: GEMMChoiceError.self) { try GEMMChoice.choose(cpuFlags: zen4, override: "fp8", nativeBF16: true) }
+    }
+}
