@@ -17,7 +17,7 @@ int64_t dllm_q8_0_packed_bytes(int64_t n, int64_t k) {
 }
 
 __attribute__((target("f16c")))
-void dllm_q8_0_pack(const uint8_t *w, int64_t n, int64_t k, uint8_t *packed) {
+void dllm_q8_0_pack(const uint8_t *w, int64_t n, int64_t k, const int64_t *row_order, uint8_t *packed) {
     const int64_t blocks = k / DLLM_Q8_0_BLOCK, row_bytes = blocks * DLLM_Q8_0_BLOCK_BYTES;
     const int64_t groups = (n + GROUP - 1) / GROUP;
     for (int64_t g = 0; g < groups; g++) {
@@ -32,7 +32,7 @@ void dllm_q8_0_pack(const uint8_t *w, int64_t n, int64_t k, uint8_t *packed) {
                     for (int c = 0; c < CHUNKS; c++) memset(out + 64 + c * 64 + t * 4, 0x80, 4);
                     continue;
                 }
-                const uint8_t *block = w + j * row_bytes + b * DLLM_Q8_0_BLOCK_BYTES;
+                const uint8_t *block = w + (row_order ? row_order[j] : j) * row_bytes + b * DLLM_Q8_0_BLOCK_BYTES;
                 uint16_t h;
                 memcpy(&h, block, 2);
                 scales[t] = _cvtsh_ss(h);

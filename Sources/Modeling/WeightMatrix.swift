@@ -105,7 +105,8 @@ final class WidenScratch: @unchecked Sendable {
     /// The packed copy of a Q8_0 weight, nil when the CPU has no packed kernel.
     func packed(q8_0 w: WeightMatrix) -> Q8_0PackedWeights? {
         if let hit = packedQ8_0[w.slice.bytes] { return hit }
-        guard let packed = Q8_0PackedWeights(q8_0: w.slice.bytes, rows: w.rows, columns: w.columns) else { return nil }
+        guard let packed = Q8_0PackedWeights(q8_0: w.slice.bytes, rows: w.rows, columns: w.columns,
+                                              rowOrder: w.slice.rowOrder) else { return nil }
         packedQ8_0[w.slice.bytes] = packed
         return packed
     }
@@ -145,17 +146,19 @@ func project(_ x: ConstMatrixView, _ w: WeightMatrix, into out: MatrixView, scra
 /// False when neither applies (or oneDNN refused the shape): the caller widens to f32.
 private func projectLowPrecision(_ x: ConstMatrixView, _ w: WeightMatrix, into out: MatrixView, scratch: WidenScratch,
                                  accumulate: Bool) -> Bool {
-    // Both kernels read rows as stored, so a permuted row order (GGUF's LLaDA Q/K) widens instead.
-    guard w.slice.rowOrder == nil, scratch.lowPrecision else { return false }
+    guard scratch.lowPrecision else { return false }
     if w.slice.dtype == .q8_0, w.columns % Q8_0GEMM.blockSize == 0,
        w.slice.byteCount >= w.rows * w.columns / Q8_0GEMM.blockSize * Q8_0GEMM.bytesPerBlock {
         if x.rows >= Q8_0GEMM.packedMinimumRows, let packed = scratch.packed(q8_0: w) {
             scratch.q8_0.multiply(x, packed: packed, into: out, accumulate: accumulate)
-        } else {
-            scratch.q8_0.multiply(x, q8_0: w.slice.bytes, into: out, accumulate: accumulate)
+            return true
         }
+        // The row-major kernel reads rows as stored; a permuted order (GGUF's LLaDA Q/K) widens.
+        guard w.slice.rowOrder == nil else { return false }
+        scratch.q8_0.multiply(x, q8_0: w.slice.bytes, into: out, accumulate: accumulate)
         return true
     }
+    guard w.slice.rowOrder == nil else { return false }
     guard w.slice.dtype == .bf16, let gemm = scratch.bf16, Int(bitPattern: w.slice.bytes) % 2 == 0 else { return false }
     return gemm.multiply(x, weights: w.slice.bytes.assumingMemoryBound(to: UInt16.self), into: out, accumulate: accumulate)
 }

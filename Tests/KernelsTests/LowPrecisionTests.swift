@@ -150,6 +150,33 @@ import Testing
         }
     }
 
+    /// Packing with a row order (GGUF's permuted Q/K) equals packing the rows moved into that order.
+    @Test func q8_0PackedRowOrderEqualsPermutedRows() throws {
+        guard Q8_0GEMM.kernelName == "avx512-vnni" else { return }
+        let (m, k, n) = (5, 64, 37)
+        var rng = SplitMix64(seed: 82)
+        let a = randomFloats(m * k, rng: &rng)
+        let (blocks, _) = randomQ8_0(rows: n, columns: k, rng: &rng)
+        let order = (0..<n).map { ($0 * 11 + 3) % n }
+        let rowBytes = k / 32 * Q8_0GEMM.bytesPerBlock
+        let moved = order.flatMap { blocks[$0 * rowBytes..<($0 + 1) * rowBytes] }
+        let gemm = Q8_0GEMM(threads: 1)
+        func run(_ bytes: [UInt8], _ rowOrder: [Int]?) throws -> [Float] {
+            var out = [Float](repeating: 0, count: m * n)
+            let packed = try #require(bytes.withUnsafeBytes { Q8_0PackedWeights(q8_0: $0.baseAddress!, rows: n, columns: k, rowOrder: rowOrder) })
+            a.withUnsafeBufferPointer { ap in
+                out.withUnsafeMutableBufferPointer {
+                    gemm.multiply(ConstMatrixView(ap.baseAddress!, rows: m, columns: k), packed: packed, into: MatrixView($0.baseAddress!, rows: m, columns: n))
+                }
+            }
+            return out
+        }
+        let viaOrder = try run(blocks, order), viaCopy = try run(moved, nil), plain = try run(blocks, nil)
+        #expect(viaOrder == viaCopy)
+        #expect(viaOrder != plain)
+        #expect(blocks.withUnsafeBytes { Q8_0PackedWeights(q8_0: $0.baseAddress!, rows: n, columns: k, rowOrder: [0]) } == nil)
+    }
+
     /// The kernels' activation quantizer (vectorized where the CPU allows) against the reference's
     /// formula, ties included: amax 127 makes the scale 1, so ±k.5 must round away from zero.
     @Test func q8_0ActivationQuantizationMatchesReferenceFormula() {

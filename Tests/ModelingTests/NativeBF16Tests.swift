@@ -42,7 +42,7 @@ import Testing
 /// Q8_0 GGUF weights on the int8 kernel (the native path) against the same file widened to f32:
 /// activations are quantized per 32-element block (half a step of max|x|/127 at most), so logits
 /// move by about a percent of the largest logit, not by f32 noise. LLaDA's permuted Q/K rows are
-/// widened (the kernel reads rows as stored); every other projection runs on the kernel.
+/// packed in their logical order from 4 rows, widened below (the row-major kernel reads rows as stored).
 @Suite struct NativeQ8_0Tests {
     @Test func q8_0GGUFOnInt8KernelStaysNearF32() throws {
         let native = try GEMMChoice.choose(cpuFlags: ["avx512_bf16"], override: nil, nativeBF16: true)

@@ -63,8 +63,9 @@ void dllm_q8_0_gemm_portable(const int8_t *xq, const float *xs, int64_t m,
 enum { DLLM_Q8_0_PACKED_GROUP = 16 };
 /// Bytes `dllm_q8_0_pack` writes for n rows of k columns (≈ 1.06 × the Q8_0 size).
 int64_t dllm_q8_0_packed_bytes(int64_t n, int64_t k);
-/// Repacks a raw Q8_0 tensor (n rows × k/32 blocks of 34 bytes) into that layout. Needs F16C.
-void dllm_q8_0_pack(const uint8_t *w, int64_t n, int64_t k, uint8_t *packed);
+/// Repacks a raw Q8_0 tensor (n rows × k/32 blocks of 34 bytes) into that layout; row j is stored
+/// row row_order[j] when row_order is not NULL. Needs F16C.
+void dllm_q8_0_pack(const uint8_t *w, int64_t n, int64_t k, const int64_t *row_order, uint8_t *packed);
 /// As `dllm_q8_0_gemm`, on packed weights (AVX512-VNNI only; does nothing without it). n0 must be a
 /// multiple of 16 so that threads split whole groups.
 void dllm_q8_0_gemm_packed(const int8_t *xq, const float *xs, const int32_t *xsums, int64_t m,
