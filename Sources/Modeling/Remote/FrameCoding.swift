@@ -56,7 +56,10 @@ struct FrameReader {
         return payload[offset..<offset + count]
     }
 
-    mutating func u8(_ field: String) throws(EngineError) -> UInt8 { try take(1, field).first! }
+    mutating func u8(_ field: String) throws(EngineError) -> UInt8 {
+        let b = try take(1, field)
+        return b[b.startIndex]
+    }
 
     mutating func u16(_ field: String) throws(EngineError) -> UInt16 {
         let b = try take(2, field)
