@@ -136,20 +136,6 @@ public enum SVGExport {
         x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
     }
 
-    /// XML text: markup characters escaped, control characters dropped.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Markup text (the one rule of `MarkupText.escape`).
+    static func escape(_ text: String) -> String { MarkupText.escape(text) }
 }

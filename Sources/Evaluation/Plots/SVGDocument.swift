@@ -1,4 +1,5 @@
 import Foundation
+import Recording
 
 /// A standalone SVG image built element by element: no scripts, fonts or external references, so it
 /// embeds in Markdown pages and papers and converts with `rsvg-convert`. Every element may carry a
@@ -72,22 +73,8 @@ public struct SVGDocument: Sendable {
         return text
     }
 
-    /// XML text and attribute values: markup characters escaped, control characters dropped.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Markup text (the one rule of `MarkupText.escape`).
+    public static func escape(_ text: String) -> String { MarkupText.escape(text) }
 }
 
 /// A sequential colour ramp, the viridis stops in reverse so that 0 (early) reads light and 1 (late)
