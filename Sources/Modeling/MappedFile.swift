@@ -12,6 +12,9 @@ public final class MappedFile: @unchecked Sendable {
     public let size: Int
     /// Start of the mapping (nil for an empty file).
     public let bytes: UnsafeRawPointer?
+    /// True when the map is a read-only private map of a file, whose pages the OS can drop and
+    /// read again from the file; false for anonymous memory, where dropping a page loses its data.
+    public let isFileBacked: Bool
 
     public init(path: String) throws {
         let fd = open(path, O_RDONLY)
@@ -23,6 +26,7 @@ public final class MappedFile: @unchecked Sendable {
         }
         self.path = path
         self.size = Int(info.st_size)
+        isFileBacked = true
         if size == 0 {
             bytes = nil
             return
@@ -45,6 +49,7 @@ public final class MappedFile: @unchecked Sendable {
         mprotect(address, max(size, 1), PROT_READ)
         self.path = name
         self.size = size
+        isFileBacked = false
         bytes = UnsafeRawPointer(address)
     }
 

@@ -28,6 +28,17 @@ public struct TensorSlice: @unchecked Sendable {
     public var rowOrder: [Int]? = nil
 
     public var elementCount: Int { shape.reduce(1, *) }
+
+    /// Whether the bytes live in a file-backed map (so their pages may be released and re-read),
+    /// as opposed to anonymous memory (random and converted in-memory checkpoints).
+    public var isFileBacked: Bool { file.isFileBacked }
+
+    /// Releases the resident pages of this tensor's bytes when they are file-backed; a no-op on
+    /// anonymous memory. See `MappedFile.releaseResidentPages(from:byteCount:)`.
+    @discardableResult
+    public func releaseResidentPages() -> Bool {
+        isFileBacked && file.releaseResidentPages(from: bytes, byteCount: byteCount)
+    }
 }
 
 /// A safetensors file: 8-byte little-endian header length N, N bytes of JSON header

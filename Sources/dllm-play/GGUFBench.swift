@@ -67,12 +67,14 @@ enum GGUFBench {
                 let step = ForwardRequest(tokens: window.map { canvas[$0] }, positions: window,
                                           cache: .window(rows: windowStart..<windowStart + windowRows))
                 let stepSeconds = try median(runs) { try model.forward(step).seconds }
+                // Before the widen probe, which reads every weight from the map again.
+                let peak = PeakMemory.current()
                 let widenSeconds = try median(runs) { model.timeWidenOnly() }
                 print(pad("\(types)", 8) + pad(formatBytes(size), 10) + pad(String(format: "%.1f", writeSeconds), 9)
                       + pad(String(format: "%.0f", loadSeconds * 1e3), 9) + pad(String(format: "%.1f", fullSeconds * 1e3), 12)
                       + pad(String(format: "%.1f", prefillSeconds * 1e3), 16) + pad(String(format: "%.1f", stepSeconds * 1e3), 14)
                       + pad(String(format: "%.1f", widenSeconds * 1e3), 12)
-                      + pad(PeakMemory.current().map(formatBytes) ?? "n/a", 10))
+                      + pad(peak.map(formatBytes) ?? "n/a", 10))
                 fflush(nil)
             }
             if !keep { try? FileManager.default.removeItem(atPath: path) }
