@@ -36,32 +36,26 @@ struct GGUFMetadata {
 
     /// An array of strings (tokens, merges).
     func optionalStrings(_ key: String) throws(GGUFError) -> [String]? {
-        guard let value = file[key] else { return nil }
-        guard let items = value.array else { throw .wrongKeyType(path: path, key: key, expected: "array of string", found: value.typeName) }
-        var strings: [String] = []
-        strings.reserveCapacity(items.count)
-        for item in items {
-            guard let text = item.string else {
-                throw .wrongKeyType(path: path, key: key, expected: "array of string", found: value.typeName)
-            }
-            strings.append(text)
-        }
-        return strings
+        try optionalArray(key, expected: "array of string") { $0.string }
     }
 
     /// An array of integers (token types).
     func optionalIntegers(_ key: String) throws(GGUFError) -> [Int]? {
+        try optionalArray(key, expected: "array of integers") { $0.integer }
+    }
+
+    /// An array whose every item `element` can read; any other item is a wrong key type.
+    private func optionalArray<Element>(_ key: String, expected: String,
+                                        element: (GGUFValue) -> Element?) throws(GGUFError) -> [Element]? {
         guard let value = file[key] else { return nil }
-        guard let items = value.array else { throw .wrongKeyType(path: path, key: key, expected: "array of integers", found: value.typeName) }
-        var numbers: [Int] = []
-        numbers.reserveCapacity(items.count)
+        guard let items = value.array else { throw .wrongKeyType(path: path, key: key, expected: expected, found: value.typeName) }
+        var elements: [Element] = []
+        elements.reserveCapacity(items.count)
         for item in items {
-            guard let n = item.integer else {
-                throw .wrongKeyType(path: path, key: key, expected: "array of integers", found: value.typeName)
-            }
-            numbers.append(n)
+            guard let read = element(item) else { throw .wrongKeyType(path: path, key: key, expected: expected, found: value.typeName) }
+            elements.append(read)
         }
-        return numbers
+        return elements
     }
 
     private func integer(_ key: String, _ value: GGUFValue) throws(GGUFError) -> Int {

@@ -51,40 +51,37 @@ private func quantizeQ8_0(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPo
     for i in 0..<32 { block.storeBytes(of: Int8(clamping: Int((x[i] * id).rounded())), toByteOffset: 2 + i, as: Int8.self) }
 }
 
-/// Q4_0: d = max/−8, q = x/d + 8; Q4_1: d = (max − min)/15, q = (x − min)/d. Byte j holds j and j + 16.
-private func quantizeQ4(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPointer, hasMinimum: Bool) {
+/// The shared part of Q4_0/Q4_1/Q5_0/Q5_1: one 32-value block to levels 0..<2^bits, its f16 scale
+/// (and minimum, with `hasMinimum`) stored at the block's start. Without a minimum the levels are
+/// centred: d = max/−2^(bits−1), q = x/d + 2^(bits−1); with one, d = (max − min)/(2^bits − 1).
+private func quantizeLevels(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPointer, bits: Int, hasMinimum: Bool) -> [Int] {
+    let top = (1 << bits) - 1, half = Float(1 << (bits - 1))
     var q = [Int](repeating: 0, count: 32)
     if hasMinimum {
         var low = x[0], high = x[0]
         for i in 0..<32 { low = min(low, x[i]); high = max(high, x[i]) }
-        let d = (high - low) / 15, id: Float = d > 0 ? 1 / d : 0
+        let d = (high - low) / Float(top), id: Float = d > 0 ? 1 / d : 0
         storeHalf(d, block, 0)
         storeHalf(low, block, 2)
-        for i in 0..<32 { q[i] = min(15, max(0, Int((x[i] - low) * id + 0.5))) }
+        for i in 0..<32 { q[i] = min(top, max(0, Int((x[i] - low) * id + 0.5))) }
     } else {
-        let d = signedMaximum(x, 32) / -8, id: Float = d != 0 ? 1 / d : 0
+        let d = signedMaximum(x, 32) / -half, id: Float = d != 0 ? 1 / d : 0
         storeHalf(d, block, 0)
-        for i in 0..<32 { q[i] = min(15, max(0, Int(x[i] * id + 8.5))) }
+        for i in 0..<32 { q[i] = min(top, max(0, Int(x[i] * id + (half + 0.5)))) }
     }
+    return q
+}
+
+/// Q4_0: d = max/−8, q = x/d + 8; Q4_1: d = (max − min)/15, q = (x − min)/d. Byte j holds j and j + 16.
+private func quantizeQ4(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPointer, hasMinimum: Bool) {
+    let q = quantizeLevels(x, block, bits: 4, hasMinimum: hasMinimum)
     let quants = hasMinimum ? 4 : 2
     for j in 0..<16 { block.storeBytes(of: UInt8(q[j] | q[j + 16] << 4), toByteOffset: quants + j, as: UInt8.self) }
 }
 
 /// Q5_0: d = max/−16, q = x/d + 16; Q5_1: d = (max − min)/31. The fifth bits go to `qh`.
 private func quantizeQ5(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPointer, hasMinimum: Bool) {
-    var q = [Int](repeating: 0, count: 32)
-    if hasMinimum {
-        var low = x[0], high = x[0]
-        for i in 0..<32 { low = min(low, x[i]); high = max(high, x[i]) }
-        let d = (high - low) / 31, id: Float = d > 0 ? 1 / d : 0
-        storeHalf(d, block, 0)
-        storeHalf(low, block, 2)
-        for i in 0..<32 { q[i] = min(31, max(0, Int((x[i] - low) * id + 0.5))) }
-    } else {
-        let d = signedMaximum(x, 32) / -16, id: Float = d != 0 ? 1 / d : 0
-        storeHalf(d, block, 0)
-        for i in 0..<32 { q[i] = min(31, max(0, Int(x[i] * id + 16.5))) }
-    }
+    let q = quantizeLevels(x, block, bits: 5, hasMinimum: hasMinimum)
     let highOffset = hasMinimum ? 4 : 2
     var qh: UInt32 = 0
     for j in 0..<16 {
