@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch's side of `dllm-play bench --precision` (CPU, 2 threads): the same LLaDA forward written
+"""PyTorch's side of `dllm-play bench --precision` (CPU; as many threads as dllm-play: the cores this
+process may run on, so `taskset -c 0,1` gives both 2): the same LLaDA forward written
 directly in torch (embedding, RMSNorm, Q/K/V, RoPE, bidirectional SDPA, SwiGLU MLP, LM head; logits
 for every row), so it needs no transformers install.
 
@@ -19,8 +20,6 @@ import time
 
 import torch
 import torch.nn.functional as F
-
-torch.set_num_threads(2)
 
 
 class Model:
@@ -65,24 +64,35 @@ class Model:
 
 
 def mapped(folder):
-    """Tensors of a single-file bf16 safetensors checkpoint, as views of a private file mapping."""
+    """Tensors of a bf16 safetensors checkpoint (one file, or shards named by
+    model.safetensors.index.json), as views of private file mappings."""
     config = json.load(open(os.path.join(folder, "config.json")))
-    path = os.path.join(folder, "model.safetensors")
-    size = os.path.getsize(path)
-    with open(path, "rb") as f:
-        length = int.from_bytes(f.read(8), "little")
-        header = json.loads(f.read(length))
-    storage = torch.UntypedStorage.from_file(path, shared=False, nbytes=size)
-    base = 8 + length
+    index = os.path.join(folder, "model.safetensors.index.json")
+    if os.path.exists(index):
+        files = sorted(set(json.load(open(index))["weight_map"].values()))
+    else:
+        files = ["model.safetensors"]
     tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        assert entry["dtype"] == "BF16", f"{name}: {entry['dtype']}, expected BF16"
-        begin, end = entry["data_offsets"]
-        tensor = torch.empty(0, dtype=torch.bfloat16)
-        tensor.set_(storage, (base + begin) // 2, entry["shape"])
-        tensors[name] = tensor
+    for file in files:
+        path = os.path.join(folder, file)
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            length = int.from_bytes(f.read(8), "little")
+            header = json.loads(f.read(length))
+        storage = torch.UntypedStorage.from_file(path, shared=False, nbytes=size)
+        base = 8 + length
+        for name, entry in header.items():
+            if name == "__metadata__":
+                continue
+            if entry["dtype"] != "BF16":
+                raise SystemExit(f"{path}: tensor {name} is {entry['dtype']}, expected BF16 (hint: write the "
+                                 "checkpoint with tools/make_random_checkpoint.py)")
+            begin, _ = entry["data_offsets"]
+            if (base + begin) % 2:
+                raise SystemExit(f"{path}: tensor {name} starts at an odd byte offset; bf16 views need 2-byte alignment")
+            tensor = torch.empty(0, dtype=torch.bfloat16)
+            tensor.set_(storage, (base + begin) // 2, entry["shape"])
+            tensors[name] = tensor
     return config, tensors
 
 
@@ -127,7 +137,10 @@ def main():
     parser.add_argument("--checkpoint", help="bf16 checkpoint folder (make_random_checkpoint.py)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-random", action="store_true", help="no random 1B bf16 model when no --checkpoint")
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
+                        help="torch threads (default: the cores this process may run on, as dllm-play)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, median of {args.runs} runs;"
           f" load average {' '.join(open('/proc/loadavg').read().split()[:3])}")
     if args.checkpoint:
