@@ -27,9 +27,11 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         // bf16 GEMM glue over oneDNN and the Q8_0 (block-scaled int8) kernel.
         .target(name: "CLowPrecision", dependencies: ["CDNNL"], cSettings: [.unsafeFlags(["-O2"])]),
+        // The engine's one worker pool (spin, then sleep on a futex).
+        .target(name: "CParallel", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Engine.
-        .target(name: "Kernels", dependencies: ["CBLAS", "CDNNL", "CLowPrecision"], swiftSettings: hotPathFlags),
+        .target(name: "Kernels", dependencies: ["CBLAS", "CDNNL", "CLowPrecision", "CParallel"], swiftSettings: hotPathFlags),
         .target(name: "Tokenization"),
         .target(name: "Modeling", dependencies: ["Kernels", "Tokenization"], swiftSettings: hotPathFlags),
 

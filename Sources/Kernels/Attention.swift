@@ -60,7 +60,7 @@ public func attention(queries: ConstMatrixView, segments: [KeyValueSegment], sha
     if parts == 1 {
         run(0)
     } else {
-        BLASRuntime.singleThreaded { parallelFor(parts, run) }
+        parallelFor(parts, run)
     }
 }
 

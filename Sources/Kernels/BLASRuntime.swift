@@ -10,7 +10,8 @@ public enum BLASRuntime {
         return String(cString: name)
     }
 
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// Threads a GEMM is split over: the engine's pool (OpenBLAS itself runs serially).
+    public static var threadCount: Int { WorkSplit.coreCount }
 
     /// OpenBLAS's build description (version, DYNAMIC_ARCH, threading).
     public static var configuration: String {
@@ -18,15 +19,10 @@ public enum BLASRuntime {
         return String(cString: text)
     }
 
-    /// Runs `body` with OpenBLAS on one thread, for callers that split work over the cores
-    /// themselves (concurrent multi-threaded calls would contend for OpenBLAS's thread pool).
-    public static func singleThreaded<R>(_ body: () -> R) -> R {
-        let previous = openblas_get_num_threads()
-        if previous == 1 { return body() }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous) }
-        return body()
-    }
+    /// Makes OpenBLAS run on the calling thread only (once per process; `matmul` calls it): the
+    /// engine splits GEMMs over its own pool (`parallelFor`), whose parts call serial sgemm.
+    public static func useCallerThreadOnly() { _ = serialOnce }
+    private static let serialOnce: Void = { openblas_set_num_threads(1) }()
 
     /// One line for `--version` and every benchmark.
     public static var summary: String { "OpenBLAS core \(coreName), \(threadCount) thread(s)" }

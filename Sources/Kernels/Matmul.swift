@@ -10,8 +10,14 @@ public enum RightOperand: Sendable {
 
 /// C[M, N] = A[M, K] · op(B) (+ C when `accumulate`), on OpenBLAS `sgemm` (`sgemv` when M == 1,
 /// which is 2–4× faster there). This is where the forward pass spends its time.
+///
+/// Work of at least `matmulSplitMinimum` multiply-adds is cut into column bands of C whose width
+/// depends on N alone (`matmulBandWidth`), each band one serial OpenBLAS call, and the bands are
+/// shared out over the engine's pool. OpenBLAS picks its kernels by size, so a band can round
+/// differently from one call over all of N; fixing the bands by shape, never by core count, keeps
+/// every result the same on every machine whatever its number of cores (`threads`: tests only).
 public func matmul(_ a: ConstMatrixView, _ b: ConstMatrixView, _ op: RightOperand = .plain,
-                   into c: MatrixView, accumulate: Bool = false) {
+                   into c: MatrixView, accumulate: Bool = false, threads: Int? = nil) {
     let (m, k) = (a.rows, a.columns)
     let n = op == .plain ? b.columns : b.rows
     precondition((op == .plain ? b.rows : b.columns) == k, "matmul: inner dimensions differ")
@@ -22,6 +28,36 @@ public func matmul(_ a: ConstMatrixView, _ b: ConstMatrixView, _ op: RightOperan
         if !accumulate { for i in 0..<m { c.row(i).update(repeating: 0, count: n) } }
         return
     }
+    BLASRuntime.useCallerThreadOnly()
+    let width = m * n * k < matmulSplitMinimum ? n : matmulBandWidth(columns: n)
+    let bands = (n + width - 1) / width
+    if bands == 1 {
+        serialMatmul(a, b, op, into: c, beta: beta)
+        return
+    }
+    let parts = min(bands, threads ?? WorkSplit.coreCount)
+    parallelFor(parts) { part in
+        for band in part * bands / parts..<(part + 1) * bands / parts {
+            let columns = band * width..<min(n, (band + 1) * width)
+            serialMatmul(a, op == .plain ? b.columns(columns) : b.rows(columns), op, into: c.columns(columns), beta: beta)
+        }
+    }
+}
+
+/// Below this many multiply-adds (about 1 µs of one core) a split costs more than it saves.
+public let matmulSplitMinimum = 1 << 17
+
+/// Columns per band of a split GEMM: about N/16, a multiple of 16 in [128, 4096]. Narrower bands
+/// fall onto OpenBLAS's small-matrix kernels; wider ones would leave cores idle.
+public func matmulBandWidth(columns n: Int) -> Int {
+    min(4096, max(128, (n / 16 + 15) / 16 * 16))
+}
+
+/// `matmul` on the calling thread, after its checks: beta 0 overwrites C, 1 accumulates.
+private func serialMatmul(_ a: ConstMatrixView, _ b: ConstMatrixView, _ op: RightOperand, into c: MatrixView,
+                          beta: Float) {
+    let (m, k) = (a.rows, a.columns)
+    let n = op == .plain ? b.columns : b.rows
     if m == 1 {
         // y = op(B)ᵀ-style matrix-vector product; row-major B[N, K] with NoTrans gives B·x.
         let transB = op == .transposed ? CblasNoTrans : CblasTrans

@@ -1,22 +1,30 @@
+import CParallel
 import Foundation
 
-/// The cores work is split over: element-wise ops, attention heads and the Q8_0 kernel's bands.
+/// The threads work is split over (the cores this process may run on): GEMM column bands,
+/// attention heads, element-wise bands and the Q8_0 kernel's bands.
 public enum WorkSplit {
-    public static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public static let coreCount = max(1, Int(dllm_parallel_threads()))
 }
 
-/// Runs `body(part)` for every part in 0..<parts, concurrently when parts > 1 (Dispatch's
-/// `concurrentPerform`, which uses at most one thread per core). The parts must write disjoint
-/// memory; each part's arithmetic is the same as in a serial loop, so results do not depend on
-/// the thread count.
+/// Runs `body(part)` for every part in 0..<parts on the engine's worker pool (`CParallel`: the
+/// caller and one worker per further core; workers spin ~50 µs between jobs, then sleep). One
+/// pool serves every split, and OpenBLAS runs serially inside the parts (`BLASRuntime`), because
+/// two pools spinning on two cores slowed the embedded model's L = 512 pass from 44 to 51–60 ms.
+/// A split inside a part runs serially. The parts must write disjoint memory; each part's
+/// arithmetic is the same as in a serial loop, so results do not depend on the thread count.
 public func parallelFor(_ parts: Int, _ body: (Int) -> Void) {
     if parts <= 1 {
         for part in 0..<parts { body(part) }
         return
     }
     withoutActuallyEscaping(body) { body in
-        let shared = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: parts) { shared.value($0) }
+        var job = body
+        withUnsafeMutablePointer(to: &job) { pointer in
+            dllm_parallel_run(parts, { context, part in
+                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(part))
+            }, pointer)
+        }
     }
 }
 

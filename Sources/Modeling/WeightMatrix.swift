@@ -69,7 +69,7 @@ struct WeightMatrix: @unchecked Sendable {
         let lower = range.lowerBound, count = range.count
         // Addresses as integers: the bands write disjoint rows of `destination`.
         let source = UInt(bitPattern: slice.bytes), target = UInt(bitPattern: destination)
-        let bands = count * columns >= 1 << 16 ? max(1, min(count, BLASRuntime.threadCount)) : 1
+        let bands = count * columns >= 1 << 16 ? max(1, min(count, WorkSplit.coreCount)) : 1
         let band = { @Sendable (b: Int) in
             let input = UnsafeRawPointer(bitPattern: source)!, output = UnsafeMutablePointer<Float>(bitPattern: target)!
             for i in count * b / bands..<count * (b + 1) / bands {

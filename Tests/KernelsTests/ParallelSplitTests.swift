@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import TestSupport
 import Testing
@@ -60,4 +61,90 @@ import Testing
             #expect(seen.allSatisfy { $0 == 1 }, "rows \(rows)")
         }
     }
+
+    /// A split GEMM (sgemm, and sgemv for one row) gives the same bits on 1, 2, 3 or 5 threads,
+    /// for both operand layouts, with and without accumulation, and widths that are not
+    /// multiples of the band width; and it stays within float tolerance of the reference.
+    @Test(arguments: [(1, 5000, 64), (5, 1000, 37), (64, 256, 96), (33, 1000, 130), (3, 100, 40)])
+    func matmulSplitIsTheSameOnAnyThreadCount(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        var rng = SplitMix64(seed: UInt64(m * 7 + n))
+        let a = randomFloats(m * k, rng: &rng), b = randomFloats(n * k, rng: &rng), start = randomFloats(m * n, rng: &rng)
+        for op in [RightOperand.plain, .transposed] {
+            for accumulate in [false, true] {
+                func run(threads: Int) -> [Float] {
+                    var out = start
+                    a.withUnsafeBufferPointer { ap in
+                        b.withUnsafeBufferPointer { bp in
+                            out.withUnsafeMutableBufferPointer { op2 in
+                                let left = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
+                                let right = op == .plain ? ConstMatrixView(bp.baseAddress!, rows: k, columns: n)
+                                                         : ConstMatrixView(bp.baseAddress!, rows: n, columns: k)
+                                matmul(left, right, op, into: MatrixView(op2.baseAddress!, rows: m, columns: n),
+                                       accumulate: accumulate, threads: threads)
+                            }
+                        }
+                    }
+                    return out
+                }
+                let serial = run(threads: 1)
+                for threads in [2, 3, 5] {
+                    #expect(run(threads: threads) == serial, "\(m)x\(n)x\(k) \(op) accumulate \(accumulate), \(threads) threads")
+                }
+                var reference = start
+                a.withUnsafeBufferPointer { ap in
+                    b.withUnsafeBufferPointer { bp in
+                        reference.withUnsafeMutableBufferPointer { rp in
+                            let left = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
+                            let right = op == .plain ? ConstMatrixView(bp.baseAddress!, rows: k, columns: n)
+                                                     : ConstMatrixView(bp.baseAddress!, rows: n, columns: k)
+                            matmulReference(left, right, op, into: MatrixView(rp.baseAddress!, rows: m, columns: n),
+                                            accumulate: accumulate)
+                        }
+                    }
+                }
+                // Each term is below 1 in size: k·2⁻²³ per element bounds the f32 summation error.
+                let worst = zip(serial, reference).map { abs($0 - $1) }.max() ?? 0
+                #expect(worst <= Float(k + 2) * 0x1p-23 * 4, "\(m)x\(n)x\(k) \(op): error \(worst)")
+            }
+        }
+    }
+
+    /// The worker pool runs every part exactly once, over many back-to-back jobs (workers spinning
+    /// and asleep), with nested splits (run serially inside a part) and with jobs started from
+    /// several threads at once (one holds the pool, the others run serially).
+    @Test func workerPoolRunsEveryPartOnce() {
+        let parts = 7, jobs = 3000
+        var counts = [Int](repeating: 0, count: parts * 3)   // parts, then 2 nested per part
+        counts.withUnsafeMutableBufferPointer { p in
+            let counts = p
+            for job in 0..<jobs {
+                parallelFor(parts) { part in
+                    counts[part] += 1
+                    if job % 100 == 0 { parallelFor(2) { inner in counts[parts + 2 * part + inner] += 1 } }
+                }
+                if job % 500 == 0 { usleep(2_000) }   // let the workers fall asleep now and then
+            }
+        }
+        #expect(counts[0..<parts].allSatisfy { $0 == jobs })
+        #expect(counts[parts...].allSatisfy { $0 == jobs / 100 })
+
+        let callers = 4, perCaller = 500
+        let totals = UnsafeMutablePointer<Int>.allocate(capacity: callers * parts)
+        totals.initialize(repeating: 0, count: callers * parts)
+        defer { totals.deallocate() }
+        let shared = UncheckedPointer(totals)
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            for _ in 0..<perCaller {
+                parallelFor(parts) { part in shared.value[caller * parts + part] += 1 }
+            }
+        }
+        #expect((0..<callers * parts).allSatisfy { totals[$0] == perCaller })
+    }
+}
+
+/// A pointer handed to concurrent callers that write disjoint elements of it.
+private struct UncheckedPointer: @unchecked Sendable {
+    let value: UnsafeMutablePointer<Int>
+    init(_ value: UnsafeMutablePointer<Int>) { self.value = value }
 }
