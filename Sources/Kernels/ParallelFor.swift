@@ -28,6 +28,21 @@ public func parallelFor(_ parts: Int, _ body: (Int) -> Void) {
     }
 }
 
+/// `(0..<count).map(transform)`, with the elements computed in contiguous runs over the cores
+/// when `parallel` is true (the caller says whether the work pays for the split). `transform` must
+/// only read shared state; each element is computed exactly as in the serial map.
+public func parallelMap<T>(_ count: Int, parallel: Bool, _ transform: (Int) -> T) -> [T] {
+    let parts = parallel ? min(count, WorkSplit.coreCount) : 1
+    if parts <= 1 { return (0..<count).map(transform) }
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let base = buffer.baseAddress!
+        parallelFor(parts) { part in
+            for i in part * count / parts..<(part + 1) * count / parts { (base + i).initialize(to: transform(i)) }
+        }
+        initialized = count
+    }
+}
+
 /// A value handed to concurrent parts that only read it or write disjoint parts of what it points to.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value

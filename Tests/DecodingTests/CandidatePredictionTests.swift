@@ -56,4 +56,39 @@ import TestSupport
         #expect(entropyRule(scored, threshold: 0.5, family: .dream).isEmpty)
         #expect(entropyRule(scored, threshold: 0.7, family: .dream).map(\.0.position) == [2, 3])
     }
+
+    /// Rows large enough to be scored over the cores (40 × 5000 logits) give exactly the per-row
+    /// functions' numbers, tokens drawn in candidate order, and ghost predictions in position order.
+    @Test("scores computed over the cores equal the serial row functions")
+    func scoresOverTheCoresEqualTheRowFunctions() {
+        let vocabulary = 5000, count = 40
+        var data = SplitMix64(seed: 9)
+        let table = (0..<count * vocabulary).map { _ in Float(data.nextUnitDouble() * 8 - 4) }
+        let positions = (0..<count).map { 100 + $0 }
+        let logits = Logits(result: ForwardResult(logits: table, rows: Array(0..<count), vocabularySize: vocabulary,
+                                                  cache: .none, seconds: 0), positions: positions)
+        let order = positions.reversed().map { $0 }
+        var rng = SplitMix64(seed: 4), reference = SplitMix64(seed: 4)
+        let predictions = predictCandidates(order, logits: logits, style: .llada(temperature: 0.5, confidenceExcluded: [7]),
+                                            withEntropy: true, rng: &rng)
+        #expect(predictions.all.map(\.position) == order)
+        table.withUnsafeBufferPointer { t in
+            for position in order {
+                let row = t.baseAddress! + (position - 100) * vocabulary
+                let token = gumbelArgmax(row, count: vocabulary, temperature: 0.5, rng: &reference)
+                #expect(predictions[position].token == token)
+                #expect(predictions[position].confidence == lladaConfidence(row, count: vocabulary, token: token, excluding: [7]))
+                #expect(predictions[position].entropy == d3llmEntropy(row, count: vocabulary))
+            }
+            guard case .predict(let ghosts) = logits.predictions(positions) else {
+                Issue.record("predictions is not a predict event")
+                return
+            }
+            #expect(ghosts.map(\.position) == positions)
+            for (i, ghost) in ghosts.enumerated() {
+                #expect(ghost == ghostPrediction(t.baseAddress! + i * vocabulary, count: vocabulary, position: positions[i]))
+            }
+        }
+        #expect(rng.next() == reference.next())
+    }
 }

@@ -64,24 +64,33 @@ public struct CandidatePredictions: Sendable {
 public func predictCandidates(_ candidates: [Int], logits: Logits, style: PredictionStyle, withEntropy: Bool = false,
                               rng: inout SplitMix64) -> CandidatePredictions {
     let vocabulary = logits.vocabularySize
+    // Tokens first, in candidate order (they draw from the RNG); then the float64 scores, which
+    // draw nothing, row by row over the cores.
     var predictions: [CandidatePrediction] = []
     predictions.reserveCapacity(candidates.count)
     for position in candidates {
         logits.withRow(position) { row in
-            var prediction: CandidatePrediction
             switch style {
-            case .llada(let temperature, let sampleExcluded, let confidenceExcluded):
+            case .llada(let temperature, let sampleExcluded, _):
                 let token = gumbelArgmax(row, count: vocabulary, temperature: temperature, rng: &rng, excluding: sampleExcluded)
-                prediction = CandidatePrediction(position: position, token: token,
-                                                 confidence: lladaConfidence(row, count: vocabulary, token: token,
-                                                                             excluding: confidenceExcluded))
+                predictions.append(CandidatePrediction(position: position, token: token, confidence: 0))
             case .dream(let sampling):
                 let draw = dreamDraw(row, count: vocabulary, sampling: sampling, rng: &rng)
-                prediction = CandidatePrediction(position: position, token: draw.token, confidence: draw.probability)
+                predictions.append(CandidatePrediction(position: position, token: draw.token, confidence: draw.probability))
             }
-            if withEntropy { prediction.entropy = d3llmEntropy(row, count: vocabulary) }
-            predictions.append(prediction)
         }
     }
-    return CandidatePredictions(predictions)
+    let drawn = predictions
+    let scored = parallelMap(drawn.count, parallel: logits.rowsAreWorthSplitting(drawn.count)) { i in
+        var prediction = drawn[i]
+        logits.withRow(prediction.position) { row in
+            if case .llada(_, _, let confidenceExcluded) = style {
+                prediction.confidence = lladaConfidence(row, count: vocabulary, token: prediction.token,
+                                                        excluding: confidenceExcluded)
+            }
+            if withEntropy { prediction.entropy = d3llmEntropy(row, count: vocabulary) }
+        }
+        return prediction
+    }
+    return CandidatePredictions(scored)
 }

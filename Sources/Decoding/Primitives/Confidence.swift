@@ -26,7 +26,11 @@ public func lladaConfidence(_ row: UnsafePointer<Float>, count: Int, token: Int,
 /// d3LLM's entropy (decoders.md §1.2, step 3): `H = −Σ p·log(p + 1e-12)`, `p = softmax(ℓ)` in
 /// float64, no temperature, in nats.
 public func d3llmEntropy(_ row: UnsafePointer<Float>, count: Int) -> Double {
-    let normaliser = logSumExp(row, count: count)
+    d3llmEntropy(row, count: count, normaliser: logSumExp(row, count: count))
+}
+
+/// `d3llmEntropy` with log Σ exp(row) already computed (`logSumExp`).
+func d3llmEntropy(_ row: UnsafePointer<Float>, count: Int, normaliser: Double) -> Double {
     var entropy = 0.0
     for v in 0..<count {
         let p = exp(Double(row[v]) - normaliser)
@@ -59,5 +63,5 @@ public func ghostPrediction(_ row: UnsafePointer<Float>, count: Int, position: I
     let top = topK(row, count: count, k: topCount)
     return Prediction(position: position, tokens: top.map(\.index),
                       probabilities: top.map { exp(Double($0.value) - normaliser) },
-                      entropy: d3llmEntropy(row, count: count))
+                      entropy: d3llmEntropy(row, count: count, normaliser: normaliser))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Modeling
 import Recording
 
@@ -23,10 +24,17 @@ public struct Logits {
         try result.withRow(rowOfPosition[position]!, body)
     }
 
-    /// Ghost predictions (decoders.md §9 `predict`) for the given positions.
+    /// Ghost predictions (decoders.md §9 `predict`) for the given positions, rows over the cores
+    /// (each row's numbers are the same whichever core computes them).
     public func predictions(_ positions: [Int]) -> Event {
-        .predict(positions.map { p in withRow(p) { ghostPrediction($0, count: vocabularySize, position: p) } })
+        .predict(parallelMap(positions.count, parallel: rowsAreWorthSplitting(positions.count)) { i in
+            withRow(positions[i]) { ghostPrediction($0, count: vocabularySize, position: positions[i]) }
+        })
     }
+
+    /// Whether scoring `rows` full-vocabulary rows (a few float64 exp/log per logit) pays for a
+    /// split over the cores: from about 64 k logits, a fraction of a millisecond of work.
+    func rowsAreWorthSplitting(_ rows: Int) -> Bool { rows > 1 && rows * vocabularySize >= 1 << 16 }
 }
 
 /// Runs one forward pass over the contiguous canvas slice `slice` (positions = absolute canvas
