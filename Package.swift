@@ -29,9 +29,12 @@ let package = Package(
         .target(name: "CLowPrecision", dependencies: ["CDNNL"], cSettings: [.unsafeFlags(["-O2"])]),
         // The engine's one worker pool (spin, then sleep on a futex).
         .target(name: "CParallel", cSettings: [.unsafeFlags(["-O2"])]),
+        // exp, softmax and SwiGLU at the CPU's vector width, bit-identical to Kernels' Swift
+        // definitions (no contraction into fused multiply-adds).
+        .target(name: "CVectorMath", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
         // Engine.
-        .target(name: "Kernels", dependencies: ["CBLAS", "CDNNL", "CLowPrecision", "CParallel"], swiftSettings: hotPathFlags),
+        .target(name: "Kernels", dependencies: ["CBLAS", "CDNNL", "CLowPrecision", "CParallel", "CVectorMath"], swiftSettings: hotPathFlags),
         .target(name: "Tokenization"),
         .target(name: "Modeling", dependencies: ["Kernels", "Tokenization"], swiftSettings: hotPathFlags),
 

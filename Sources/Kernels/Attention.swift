@@ -78,14 +78,7 @@ private func attendHead(_ h: Int, queries: ConstMatrixView, segments: [KeyValueS
         start += k.rows
     }
     for r in 0..<n {
-        let row = s.row(r)
-        if let allowed {
-            let mask = allowed + r * m
-            for c in 0..<m { row[c] = mask[c] ? row[c] * scale : -.infinity }
-        } else {
-            for c in 0..<m { row[c] *= scale }
-        }
-        fastSoftmaxInPlace(row, count: m)
+        scaledSoftmaxInPlace(s.row(r), count: m, scale: scale, allowed: allowed.map { $0 + r * m })
     }
     let o = out.columns(h * d..<(h + 1) * d)
     start = 0

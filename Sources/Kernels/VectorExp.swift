@@ -1,6 +1,10 @@
+import CVectorMath
+
 /// Vectorised exp, softmax and SwiGLU for the forward pass. Scalar `expf` costs about as much as
 /// a fifth of a whole forward pass at L = 256 (16.7 M exps in attention, 23 M in the MLP of a 1B
-/// model); these run 16 lanes at a time.
+/// model); these run 16 lanes at a time. The Swift functions here are the definitions (and the
+/// readable references); the forward pass calls `CVectorMath`, which computes the same bits at
+/// the CPU's full vector width (Swift code here is built for baseline x86-64: 4-lane SSE).
 ///
 /// exp(x) = 2^n · e^r with n = round(x·log₂e) and r = x − n·ln2 (|r| ≤ ln2/2, ln2 split in two
 /// parts for accuracy), e^r by its Taylor series to degree 7 (relative error below 2e-7), 2^n
@@ -42,8 +46,13 @@ public typealias FloatLanes = SIMD16<Float>
     return unsafeBitCast((ai & m) | (bi & ~m), to: FloatLanes.self)
 }
 
-/// exp of `count` values in place.
+/// exp of `count` values in place (`CVectorMath`; the same bits as `expInPlaceReference`).
 public func expInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    dllm_exp_inplace(x, count)
+}
+
+/// The definition of `expInPlace`: `exp(lanes:)` over 16-lane blocks, the tail padded.
+public func expInPlaceReference(_ x: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0
     let raw = UnsafeMutableRawPointer(x)
     while i + 16 <= count {
@@ -59,8 +68,26 @@ public func expInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
     }
 }
 
-/// Softmax of `count` values in place with the vectorised exp; an all −∞ row becomes zeros.
-public func fastSoftmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int) {
+/// Attention's row step in place: row[i] = allowed[i] ? row[i]·scale : −∞ (all allowed when
+/// `allowed` is nil), then `fastSoftmaxReference` (`CVectorMath`; the same bits as
+/// `scaledSoftmaxReference`).
+public func scaledSoftmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, scale: Float, allowed: UnsafePointer<Bool>?) {
+    dllm_scaled_softmax_row(row, count, scale, allowed)
+}
+
+/// The definition of `scaledSoftmaxInPlace`.
+public func scaledSoftmaxReference(_ row: UnsafeMutablePointer<Float>, count: Int, scale: Float, allowed: UnsafePointer<Bool>?) {
+    if let allowed {
+        for c in 0..<count { row[c] = allowed[c] ? row[c] * scale : -.infinity }
+    } else {
+        for c in 0..<count { row[c] *= scale }
+    }
+    fastSoftmaxReference(row, count: count)
+}
+
+/// Softmax of `count` values in place with the lane exp; an all −∞ row becomes zeros. The sum runs
+/// in index order.
+public func fastSoftmaxReference(_ row: UnsafeMutablePointer<Float>, count: Int) {
     guard count > 0 else { return }
     let maximum = maxElement(row, count: count)
     if maximum == -.infinity {
@@ -68,15 +95,27 @@ public func fastSoftmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int) {
         return
     }
     for i in 0..<count { row[i] -= maximum }
-    expInPlace(row, count: count)
+    expInPlaceReference(row, count: count)
     var sum: Float = 0
     for i in 0..<count { sum += row[i] }
     let inverse = 1 / sum
     for i in 0..<count { row[i] *= inverse }
 }
 
-/// SwiGLU in place with the vectorised exp: gate[i] = gate[i] · σ(gate[i]) · up[i].
+/// SwiGLU in place (`CVectorMath`; the same bits as `fastSwiGLUReference`).
 public func fastSwiGLU(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+    dllm_swiglu(gate, up, count)
+}
+
+/// Which `CVectorMath` variant runs on this CPU: "avx512f", "avx2" or "scalar".
+public var vectorMathVariant: String { String(cString: dllm_vector_math_variant()) }
+
+/// Switches `CVectorMath` to a variant this CPU can run (tests); false if it cannot.
+public func useVectorMathVariant(_ name: String) -> Bool { dllm_vector_math_use(name) == 1 }
+
+/// The definition of `fastSwiGLU`: gate[i] = gate[i] · σ(gate[i]) · up[i], 16-lane blocks with the
+/// lane exp, the last count mod 16 with `silu` (libm's expf).
+public func fastSwiGLUReference(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
     let g = UnsafeMutableRawPointer(gate), u = UnsafeRawPointer(up)
     var i = 0
     while i + 16 <= count {
