@@ -24,8 +24,9 @@ public enum BLASRuntime {
     public static func useCallerThreadOnly() { _ = serialOnce }
     private static let serialOnce: Void = { openblas_set_num_threads(1) }()
 
-    /// One line for `--version` and every benchmark.
-    public static var summary: String { "OpenBLAS core \(coreName), \(threadCount) thread(s)" }
+    /// One line for `--version` and every benchmark: the OpenBLAS kernels, the threads GEMMs are
+    /// split over, and the vector width of the element-wise kernels.
+    public static var summary: String { "OpenBLAS core \(coreName), \(threadCount) thread(s), \(vectorMathVariant) element-wise" }
 }
 
 /// Picks the best OpenBLAS core for this CPU. Debian's OpenBLAS 0.3.21 does not recognise recent
