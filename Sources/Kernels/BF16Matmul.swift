@@ -26,18 +26,23 @@ public final class BF16GEMM: @unchecked Sendable {
     public var cachedPrimitives: Int { Int(dllm_bf16_gemm_cached(handle)) }
 
     /// Fewest rows worth sending to oneDNN: below this its matmul (which repacks the weights on
-    /// every call) is slower than widening them for sgemv — at one row, 2.0 s against 0.44 s of
-    /// f32 sgemv for the projections of a 1B forward (`bench --precision`).
+    /// every call) is slower than reading the weights once in `multiplyFewRows` — at one row, 2.0 s
+    /// against 0.44 s of f32 sgemv for the projections of a 1B forward (`bench --precision`).
     public static let minimumRows = 3
 
-    /// c = a · wᵀ (+ c when `accumulate`), `weights` [c.columns, a.columns] bf16 contiguous.
-    /// Returns false, leaving `c` untouched, when oneDNN refuses the shape or `a` has fewer than
-    /// `minimumRows` rows (the caller falls back to the f32 path).
+    /// c = a · wᵀ (+ c when `accumulate`), `weights` [c.columns, a.columns] bf16 contiguous: on
+    /// oneDNN from `minimumRows` rows (activations rounded to bf16), below that `multiplyFewRows`.
+    /// Returns false, leaving `c` untouched, when oneDNN refuses the shape (the caller falls back
+    /// to the f32 path).
     @discardableResult
     public func multiply(_ a: ConstMatrixView, weights: UnsafePointer<UInt16>, into c: MatrixView, accumulate: Bool = false) -> Bool {
         let (m, k, n) = (a.rows, a.columns, c.columns)
         precondition(c.rows == m, "BF16GEMM: output has \(c.rows) rows, expected \(m)")
-        if m < Self.minimumRows || n == 0 || k == 0 { return false }
+        if n == 0 || k == 0 { return false }
+        if m < Self.minimumRows {
+            BF16GEMM.multiplyFewRows(a, weights: weights, into: c, accumulate: accumulate)
+            return true
+        }
         if m * k > capacity {
             activations.deallocate()
             capacity = m * k
@@ -51,6 +56,38 @@ public final class BF16GEMM: @unchecked Sendable {
         let status = dllm_bf16_gemm_run(handle, activations, weights, c.base, Int64(m), Int64(n), Int64(k),
                                         Int64(c.rowStride), accumulate ? 1 : 0)
         return status == 0
+    }
+}
+
+extension BF16GEMM {
+    /// c = a · wᵀ (+ c) for a few rows, reading each bf16 weight once for all of them (2 bytes per
+    /// weight, where widening for sgemv moves 10), activations in f32 unrounded. Output columns are
+    /// split over the cores; each output is one dot product in a fixed order (16 lane sums folded,
+    /// then the tail; `bf16_gemv.c`), so the split changes no bit. `portable` forces the plain C
+    /// version, which gives the same bits (tests).
+    public static func multiplyFewRows(_ a: ConstMatrixView, weights: UnsafePointer<UInt16>, into c: MatrixView,
+                                       accumulate: Bool = false, portable: Bool = false) {
+        let (m, k, n) = (a.rows, a.columns, c.columns)
+        precondition(c.rows == m, "BF16GEMM: output has \(c.rows) rows, expected \(m)")
+        let parts = m * n * k < matmulSplitMinimum ? 1 : max(1, min(WorkSplit.coreCount, n / 64))
+        parallelFor(parts) { part in
+            dllm_bf16_gemv(a.base, a.rowStride, m, weights, part * n / parts, (part + 1) * n / parts, k,
+                           c.base, c.rowStride, accumulate ? 1 : 0, portable ? 1 : 0)
+        }
+    }
+}
+
+/// The readable reference for `BF16GEMM.multiplyFewRows`: f32 activations times the bf16 weights,
+/// products and sum in Double. c[M, N] = a[M, K] · w[N, K]ᵀ (+ c).
+public func matmulBF16WeightsReference(_ a: ConstMatrixView, weights: UnsafePointer<UInt16>, into c: MatrixView,
+                                       accumulate: Bool = false) {
+    let (m, k, n) = (a.rows, a.columns, c.columns)
+    for i in 0..<m {
+        for j in 0..<n {
+            var sum = accumulate ? Double(c[i, j]) : 0
+            for p in 0..<k { sum += Double(a[i, p]) * Double(floatFromBFloat16(weights[j * k + p])) }
+            c[i, j] = Float(sum)
+        }
     }
 }
 

@@ -44,13 +44,47 @@ import Testing
                     slow.withUnsafeMutableBufferPointer { matmulBF16Reference(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate) }
                 }
             }
-            // Too few rows go to the f32 path; without native bf16 oneDNN may refuse any shape.
-            if m < BF16GEMM.minimumRows { #expect(!ran, "\(m) rows should fall back"); continue }
+            // Too few rows go to multiplyFewRows (its own test below); without native bf16 oneDNN
+            // may refuse any shape.
+            if m < BF16GEMM.minimumRows { #expect(ran, "\(m) rows run on the few-row kernel"); continue }
             if try GEMMChoice.forThisProcess().path == .oneDNNBF16 { #expect(ran, "oneDNN refused \(m)x\(k)x\(n)") }
             if !ran { continue }
             let bound = magnitudes(a.map { floatFromBFloat16(roundedToBFloat16($0)) }, w.map(floatFromBFloat16), m: m, k: k, n: n)
                 .enumerated().map { $0.element + (accumulate ? Double(abs(start[$0.offset])) : 0) }
             expectWithin(fast, slow, bound: bound, factor: Double(k + 1) * 0x1p-24, "bf16 \(m)x\(k)x\(n)")
+        }
+    }
+
+    /// The few-row kernel (1–3 rows; bf16 weights read once, f32 activations) against its Double
+    /// reference within the f32 summation bound; its AVX-512 and plain C versions give the same
+    /// bits; and a column split over the cores changes none (`matmulSplitMinimum` is passed).
+    @Test(arguments: [false, true])
+    func bf16FewRowsMatchReference(accumulate: Bool) {
+        var rng = SplitMix64(seed: 29)
+        for (m, k, n) in [(1, 32, 1), (1, 100, 33), (2, 64, 8), (3, 96, 5), (5, 47, 9), (1, 2048, 700), (2, 1040, 300)] {
+            let a = randomFloats(m * k, rng: &rng)
+            let w = randomFloats(n * k, rng: &rng).map(roundedToBFloat16)
+            let start = randomFloats(m * n, rng: &rng)
+            var fast = start, plain = start, slow = start
+            a.withUnsafeBufferPointer { ap in
+                w.withUnsafeBufferPointer { wp in
+                    let x = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
+                    fast.withUnsafeMutableBufferPointer {
+                        BF16GEMM.multiplyFewRows(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate)
+                    }
+                    plain.withUnsafeMutableBufferPointer {
+                        BF16GEMM.multiplyFewRows(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n),
+                                                 accumulate: accumulate, portable: true)
+                    }
+                    slow.withUnsafeMutableBufferPointer {
+                        matmulBF16WeightsReference(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate)
+                    }
+                }
+            }
+            #expect(fast.map(\.bitPattern) == plain.map(\.bitPattern), "AVX-512 vs plain C, \(m)x\(k)x\(n)")
+            let bound = magnitudes(a, w.map(floatFromBFloat16), m: m, k: k, n: n)
+                .enumerated().map { $0.element + (accumulate ? Double(abs(start[$0.offset])) : 0) }
+            expectWithin(fast, slow, bound: bound, factor: Double(k + 1) * 0x1p-24, "bf16 few rows \(m)x\(k)x\(n)")
         }
     }
 

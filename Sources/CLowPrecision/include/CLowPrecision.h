@@ -35,6 +35,14 @@ int dllm_onednn_native_bf16(void);
 /// dst[i] = bf16(src[i]), rounded to nearest even (NaN stays NaN).
 void dllm_f32_to_bf16(const float *src, uint16_t *dst, size_t count);
 
+/// Few-row product with bf16 weights (bf16_gemv.c): c[i, j] (+)= Σ_p a[i, p]·w[j, p] for i < m and
+/// j in [n0, n1); a f32 [m, k] with row stride lda, w bf16 [n, k] contiguous, c row stride ldc.
+/// `portable` forces the plain C version (tests; it gives the same bits as the AVX-512 one).
+void dllm_bf16_gemv(const float *a, long lda, long m, const uint16_t *w, long n0, long n1, long k,
+                    float *c, long ldc, int accumulate, int portable);
+/// Whether dllm_bf16_gemv runs its AVX-512 version on this CPU.
+int dllm_bf16_gemv_uses_avx512(void);
+
 // ---- Q8_0 ---------------------------------------------------------------------------------
 
 /// ggml's Q8_0 block: an f16 scale d, then 32 int8 values q; the value is d·q.
