@@ -10,6 +10,14 @@ public enum TensorDType: String, Sendable, Codable {
     /// Bytes per element of the unquantized types (safetensors reads only these).
     public var byteSize: Int { self == .f32 ? 4 : 2 }
 
+    /// GGUF's 4- to 6-bit block types (everything quantized but Q8_0).
+    public var isSubByteBlockQuantized: Bool {
+        switch self {
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K: return true
+        case .f32, .f16, .bf16, .q8_0: return false
+        }
+    }
+
     /// Whether a safetensors file may hold it.
     public var isSafetensorsType: Bool { self == .f32 || self == .f16 || self == .bf16 }
 }

@@ -80,6 +80,12 @@ public final class TransformerModel: MaskPredictor, @unchecked Sendable {
         if types.contains(TensorDType.q8_0.rawValue) {
             paths.append(scratch.lowPrecision ? "q8_0-int8 (\(Q8_0GEMM.kernelName)) for Q8_0 weights" : "openblas-f32 (Q8_0 dequantized)")
         }
+        let subByte = weights.dtypes.filter(\.isSubByteBlockQuantized).map(\.rawValue).sorted()
+        if !subByte.isEmpty {
+            let names = subByte.joined(separator: "/")
+            paths.append(scratch.bf16 != nil ? "\(gemm.description) on bf16 tiles for \(names) weights"
+                                             : "openblas-f32 (\(names) dequantized)")
+        }
         if types.contains(TensorDType.bf16.rawValue) {
             paths.append(scratch.bf16 != nil ? gemm.description : "openblas-f32 (bf16 widened; \(gemm.reason))")
         }
