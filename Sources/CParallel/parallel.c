@@ -26,6 +26,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #define MAX_WORKERS 63
@@ -99,9 +100,22 @@ static int usable_cpus(void) {
 }
 #endif
 
+#if HAVE_POOL
+/// DLLM_THREADS=N (1 to 64) sets the threads; otherwise the cores this process may run on.
+static int wanted_threads(void) {
+    const char *text = getenv("DLLM_THREADS");
+    if (text && *text) {
+        char *end = NULL;
+        long value = strtol(text, &end, 10);
+        if (end && *end == '\0' && value >= 1 && value <= MAX_WORKERS + 1) return (int)value;
+    }
+    return usable_cpus();
+}
+#endif
+
 static void start_pool(void) {
 #if HAVE_POOL
-    int wanted = usable_cpus() - 1;
+    int wanted = wanted_threads() - 1;
     if (wanted > MAX_WORKERS) wanted = MAX_WORKERS;
     for (int i = 0; i < wanted; i++) {
         pthread_t thread;

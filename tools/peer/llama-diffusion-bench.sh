@@ -12,7 +12,7 @@
 #
 # Comparable decode: both sides run a canvas of --length positions (prompt + answer) in one block,
 # --steps full forwards of the whole canvas (no cache), greedy, low-confidence remasking, with
-# --threads threads (llama.cpp: -t/-tb; dllm-play: OPENBLAS_NUM_THREADS). llama.cpp's number is its
+# --threads threads (llama.cpp: -t/-tb; dllm-play: DLLM_THREADS). llama.cpp's number is its
 # own "time per step" (total decode time / steps, sampling included); dllm-play's is the decode's
 # wall time / NFE from `run --json` (model load excluded on both sides). The two sides run back to
 # back, --repeats times, so a loaded machine hits both alike.
@@ -42,7 +42,7 @@ ours="$root/.build/release/dllm-play"
 if [[ ! -x "$ours" ]]; then
   (cd "$root" && nice -n 10 swift build -c release --product dllm-play -j 2 >&2)
 fi
-export OPENBLAS_NUM_THREADS=$threads
+export DLLM_THREADS=$threads
 
 models="$root/.build/peer/models"
 mkdir -p "$models"

@@ -15,7 +15,8 @@ typedef void (*dllm_part_function)(void *context, long part);
 /// pool. Which thread runs a part never changes what the part computes.
 void dllm_parallel_run(long parts, dllm_part_function function, void *context);
 
-/// Threads a job can use: the workers plus the caller (the cores this process may run on).
+/// Threads a job can use: the workers plus the caller. That is the cores this process may run on
+/// (`taskset` narrows it), or DLLM_THREADS (1 to 64) when set; an invalid value is ignored.
 int dllm_parallel_threads(void);
 
 #endif
