@@ -99,6 +99,22 @@ final class WidenScratch: @unchecked Sendable {
     /// False on the f32 path (`DLLM_GEMM=f32`, or no bf16 hardware): every weight is widened.
     let lowPrecision: Bool
     private(set) lazy var q8_0 = Q8_0GEMM()
+    /// bf16 weights in oneDNN's blocked layout, by address of their mapped bytes (built on the first
+    /// call with enough rows; nil entries remember a shape oneDNN keeps plain).
+    private var packedBF16: [UnsafeRawPointer: BF16PackedWeights?] = [:]
+
+    /// The packed copy of a bf16 weight, nil when there is no oneDNN or it keeps the stored layout.
+    /// As for Q8_0, a file-backed weight's pages are released after packing (fewer-row calls read
+    /// the map and bring them back).
+    func packed(bf16 w: WeightMatrix) -> BF16PackedWeights? {
+        if let hit = packedBF16[w.slice.bytes] { return hit }
+        guard let gemm = bf16 else { return nil }
+        let packed = gemm.pack(weights: w.slice.bytes.assumingMemoryBound(to: UInt16.self), rows: w.rows, columns: w.columns)
+        packedBF16[w.slice.bytes] = .some(packed)
+        if packed != nil { w.slice.releaseResidentPages() }
+        return packed
+    }
+
     /// bf16 copy of a dequantized tile (`capacity` values) for `projectDequantizedOnBF16`.
     private var bf16Tile: UnsafeMutablePointer<UInt16>?
     /// Q8_0 weights repacked for the prefill kernel, by address of their mapped bytes (which live
@@ -182,6 +198,12 @@ private func projectLowPrecision(_ x: ConstMatrixView, _ w: WeightMatrix, into o
     if w.slice.dtype.isSubByteBlockQuantized { return projectDequantizedOnBF16(x, w, into: out, scratch: scratch, accumulate: accumulate) }
     guard w.slice.rowOrder == nil else { return false }
     guard w.slice.dtype == .bf16, let gemm = scratch.bf16, Int(bitPattern: w.slice.bytes) % 2 == 0 else { return false }
+    // From oneDNN's row threshold the packed copy runs (the layout check is per row count, so the
+    // choice depends on the shape alone, never on which calls came first).
+    if x.rows >= BF16GEMM.minimumRows, let packed = scratch.packed(bf16: w),
+       gemm.multiply(x, packed: packed, into: out, accumulate: accumulate) {
+        return true
+    }
     return gemm.multiply(x, weights: w.slice.bytes.assumingMemoryBound(to: UInt16.self), into: out, accumulate: accumulate)
 }
 

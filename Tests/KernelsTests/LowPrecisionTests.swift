@@ -55,6 +55,45 @@ import Testing
         }
     }
 
+    /// bf16 weights packed once into oneDNN's layout give the same result as the stored weights
+    /// (the same kernel, without the per-call copy), within the f32 summation bound of the reference.
+    @Test(arguments: [false, true])
+    func bf16PackedWeightsMatchStoredWeights(accumulate: Bool) throws {
+        guard let gemm = BF16GEMM() else { Issue.record("oneDNN created no CPU engine"); return }
+        var rng = SplitMix64(seed: 31)
+        var packedAny = false
+        for (m, k, n) in [(3, 96, 5), (7, 128, 13), (17, 320, 37), (64, 256, 96), (9, 64, 300), (40, 512, 200)] {
+            let a = randomFloats(m * k, rng: &rng)
+            let w = randomFloats(n * k, rng: &rng).map(roundedToBFloat16)
+            let start = randomFloats(m * n, rng: &rng)
+            var viaPacked = start, viaStored = start, slow = start
+            var ranPacked = false, ranStored = false
+            a.withUnsafeBufferPointer { ap in
+                w.withUnsafeBufferPointer { wp in
+                    let x = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
+                    guard let packed = gemm.pack(weights: wp.baseAddress!, rows: n, columns: k) else { return }
+                    packedAny = true
+                    #expect(packed.byteCount >= n * k * 2)
+                    viaPacked.withUnsafeMutableBufferPointer {
+                        ranPacked = gemm.multiply(x, packed: packed, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate)
+                    }
+                    viaStored.withUnsafeMutableBufferPointer {
+                        ranStored = gemm.multiply(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate)
+                    }
+                    slow.withUnsafeMutableBufferPointer {
+                        matmulBF16Reference(x, weights: wp.baseAddress!, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate)
+                    }
+                }
+            }
+            guard ranPacked, ranStored else { continue }
+            #expect(viaPacked.map(\.bitPattern) == viaStored.map(\.bitPattern), "packed vs stored \(m)x\(k)x\(n)")
+            let bound = magnitudes(a.map { floatFromBFloat16(roundedToBFloat16($0)) }, w.map(floatFromBFloat16), m: m, k: k, n: n)
+                .enumerated().map { $0.element + (accumulate ? Double(abs(start[$0.offset])) : 0) }
+            expectWithin(viaPacked, slow, bound: bound, factor: Double(k + 1) * 0x1p-24, "bf16 packed \(m)x\(k)x\(n)")
+        }
+        if try GEMMChoice.forThisProcess().path == .oneDNNBF16 { #expect(packedAny, "oneDNN packed no weight on a bf16 CPU") }
+    }
+
     /// The few-row kernel (1–3 rows; bf16 weights read once, f32 activations) against its Double
     /// reference within the f32 summation bound; its AVX-512 and plain C versions give the same
     /// bits; and a column split over the cores changes none (`matmulSplitMinimum` is passed).

@@ -26,6 +26,18 @@ void dllm_bf16_gemm_destroy(dllm_bf16_gemm *gemm);
 int dllm_bf16_gemm_run(dllm_bf16_gemm *gemm, const uint16_t *a, const uint16_t *w, float *c,
                        int64_t m, int64_t n, int64_t k, int64_t ldc, int accumulate);
 
+/// bf16 weights [n, k] (as stored) copied once into the blocked layout oneDNN's matmul picks for
+/// them, so that no call repacks them. NULL when that layout is the stored one or oneDNN fails.
+typedef struct dllm_bf16_packed dllm_bf16_packed;
+dllm_bf16_packed *dllm_bf16_pack(dllm_bf16_gemm *gemm, const uint16_t *w, int64_t n, int64_t k);
+void dllm_bf16_packed_destroy(dllm_bf16_packed *packed);
+size_t dllm_bf16_packed_bytes(const dllm_bf16_packed *packed);
+
+/// As dllm_bf16_gemm_run with packed weights. Fails (dnnl_unimplemented) for a row count m for
+/// which oneDNN would pick another layout; the caller then runs the stored weights.
+int dllm_bf16_gemm_run_packed(dllm_bf16_gemm *gemm, const uint16_t *a, const dllm_bf16_packed *w, float *c,
+                              int64_t m, int64_t ldc, int accumulate);
+
 /// Primitives held in the cache now.
 int dllm_bf16_gemm_cached(const dllm_bf16_gemm *gemm);
 
