@@ -115,14 +115,29 @@ public final class BF16PackedWeights: @unchecked Sendable {
 
     /// Bytes of the packed copy.
     public var byteCount: Int { dllm_bf16_packed_bytes(handle) }
+
+    /// The packed bytes, for tests.
+    public var bytes: [UInt16] { Array(UnsafeBufferPointer(start: dllm_bf16_packed_data(handle), count: byteCount / 2)) }
 }
 
 extension BF16GEMM {
     /// `weights` [rows, columns] bf16 as stored, packed once; nil when oneDNN keeps the stored
     /// layout for this shape or cannot reorder it.
-    public func pack(weights: UnsafePointer<UInt16>, rows: Int, columns: Int) -> BF16PackedWeights? {
-        guard let packed = dllm_bf16_pack(handle, weights, Int64(rows), Int64(columns)) else { return nil }
-        return BF16PackedWeights(handle: packed, rows: rows, columns: columns)
+    /// Our copy fills the layout oneDNN picks on AVX-512 and AMX, split over the cores by column
+    /// block; any other layout goes through oneDNN's reorder (`withOneDNNReorder` forces it: tests
+    /// compare the bytes).
+    public func pack(weights: UnsafePointer<UInt16>, rows: Int, columns: Int, withOneDNNReorder: Bool = false) -> BF16PackedWeights? {
+        guard let packed = dllm_bf16_pack_prepare(handle, Int64(rows), Int64(columns)) else { return nil }
+        let result = BF16PackedWeights(handle: packed, rows: rows, columns: columns)
+        let blocks = Int(dllm_bf16_pack_column_blocks(packed))
+        if blocks > 0 && !withOneDNNReorder {
+            let parts = min(blocks, WorkSplit.coreCount)
+            parallelFor(parts) { part in
+                dllm_bf16_pack_blocks(packed, weights, Int64(part * blocks / parts), Int64((part + 1) * blocks / parts))
+            }
+            return result
+        }
+        return dllm_bf16_pack_reorder(handle, packed, weights) == 1 ? result : nil
     }
 
     /// As `multiply(_:weights:into:accumulate:)` with packed weights, from `minimumRows` rows.

@@ -62,7 +62,7 @@ import Testing
         guard let gemm = BF16GEMM() else { Issue.record("oneDNN created no CPU engine"); return }
         var rng = SplitMix64(seed: 31)
         var packedAny = false
-        for (m, k, n) in [(3, 96, 5), (7, 128, 13), (17, 320, 37), (64, 256, 96), (9, 64, 300), (40, 512, 200)] {
+        for (m, k, n) in [(3, 96, 5), (7, 128, 13), (17, 320, 37), (64, 256, 96), (9, 64, 300), (40, 512, 200), (5, 37, 100), (4, 2050, 130)] {
             let a = randomFloats(m * k, rng: &rng)
             let w = randomFloats(n * k, rng: &rng).map(roundedToBFloat16)
             let start = randomFloats(m * n, rng: &rng)
@@ -74,6 +74,9 @@ import Testing
                     guard let packed = gemm.pack(weights: wp.baseAddress!, rows: n, columns: k) else { return }
                     packedAny = true
                     #expect(packed.byteCount >= n * k * 2)
+                    // Our copy and oneDNN's reorder write the same bytes, padding included.
+                    let reordered = gemm.pack(weights: wp.baseAddress!, rows: n, columns: k, withOneDNNReorder: true)
+                    #expect(reordered?.bytes == packed.bytes, "packed bytes \(m)x\(k)x\(n)")
                     viaPacked.withUnsafeMutableBufferPointer {
                         ranPacked = gemm.multiply(x, packed: packed, into: MatrixView($0.baseAddress!, rows: m, columns: n), accumulate: accumulate)
                     }
