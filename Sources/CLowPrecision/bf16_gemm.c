@@ -270,13 +270,27 @@ void dllm_bf16_pack_blocks(dllm_bf16_packed *p, const uint16_t *w, int64_t first
     int64_t k_block = 2 * a_block, n = p->n, k = p->k;
     uint16_t *out = p->data;
     for (int64_t nb = first; nb < end; nb++) {
+        int64_t columns = n - nb * n_block < n_block ? n - nb * n_block : n_block;
         for (int64_t kb = 0; kb * k_block < k; kb++) {
             uint16_t *block = out + nb * b->strides[1] + kb * b->strides[0];
-            for (int64_t j = 0; j < n_block && nb * n_block + j < n; j++) {
-                const uint16_t *row = w + (nb * n_block + j) * k + kb * k_block;
-                int64_t valid = k - kb * k_block < k_block ? k - kb * k_block : k_block;
-                // Element (a, j, t) of the block holds row[2a + t]: pairs of k, n inside, a outside.
-                for (int64_t i = 0; i < valid; i++) block[((i >> 1) * n_block + j) * 2 + (i & 1)] = row[i];
+            const uint16_t *rows = w + nb * n_block * k + kb * k_block;
+            int64_t valid = k - kb * k_block < k_block ? k - kb * k_block : k_block;
+            if (valid == k_block) {
+                // A whole block: a transpose of B × A pairs of k (4 bytes each) into A × B, written
+                // in order. Element (a, j) is the pair row_j[2a], row_j[2a + 1].
+                for (int64_t j = 0; j < columns; j++) {
+                    const uint16_t *row = rows + j * k;
+                    for (int64_t a = 0; a < a_block; a++) {
+                        uint32_t pair;
+                        memcpy(&pair, row + 2 * a, 4);
+                        memcpy(block + (a * n_block + j) * 2, &pair, 4);
+                    }
+                }
+            } else {
+                // The last, partial block of k: element (a, j, t) holds row_j[2a + t] where it exists
+                // (the rest is the zeroed padding).
+                for (int64_t j = 0; j < columns; j++)
+                    for (int64_t i = 0; i < valid; i++) block[((i >> 1) * n_block + j) * 2 + (i & 1)] = rows[j * k + i];
             }
         }
     }
