@@ -18,6 +18,7 @@ enum PrecisionBench {
         print("precision bench, median of \(runs) runs after a warm-up — \(BLASRuntime.summary); \(GEMMChoice.summary)")
         print("machine load average at start: \(loadAverage()) (other processes share these cores);"
               + " CPU s/pass = process CPU time per pass, warm-up included")
+        if let check = KernelSelfCheck.bf16Packing() { print(check) }
         let native = try GEMMChoice.forThisProcess()
         if let checkpoint {
             let start = Date()
