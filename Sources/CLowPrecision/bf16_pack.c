@@ -67,7 +67,7 @@ int64_t dllm_bf16_pack_column_blocks(const dllm_bf16_packed *p) {
     return (p->n + n_block - 1) / n_block;
 }
 
-void dllm_bf16_pack_blocks(dllm_bf16_packed *p, const uint16_t *w, int64_t first, int64_t end) {
+void dllm_bf16_pack_blocks(dllm_bf16_packed *p, const uint16_t *w, const int64_t *row_order, int64_t first, int64_t end) {
     int64_t a_block, n_block;
     if (!fast_layout(p, &a_block, &n_block)) return;
     const dnnl_blocking_desc_t *b = &p->md.format_desc.blocking;
@@ -77,13 +77,14 @@ void dllm_bf16_pack_blocks(dllm_bf16_packed *p, const uint16_t *w, int64_t first
         int64_t columns = n - nb * n_block < n_block ? n - nb * n_block : n_block;
         for (int64_t kb = 0; kb * k_block < k; kb++) {
             uint16_t *block = out + nb * b->strides[1] + kb * b->strides[0];
-            const uint16_t *rows = w + nb * n_block * k + kb * k_block;
             int64_t valid = k - kb * k_block < k_block ? k - kb * k_block : k_block;
+            // Logical row nb·B + j is stored row row_order[nb·B + j] (identity when NULL).
+#define STORED_ROW(j) (w + (row_order ? row_order[nb * n_block + (j)] : nb * n_block + (j)) * k + kb * k_block)
             if (valid == k_block) {
                 // A whole block: a transpose of B × A pairs of k (4 bytes each) into A × B, written
                 // in order. Element (a, j) is the pair row_j[2a], row_j[2a + 1].
                 for (int64_t j = 0; j < columns; j++) {
-                    const uint16_t *row = rows + j * k;
+                    const uint16_t *row = STORED_ROW(j);
                     for (int64_t a = 0; a < a_block; a++) {
                         uint32_t pair;
                         memcpy(&pair, row + 2 * a, 4);
@@ -94,8 +95,9 @@ void dllm_bf16_pack_blocks(dllm_bf16_packed *p, const uint16_t *w, int64_t first
                 // The last, partial block of k: element (a, j, t) holds row_j[2a + t] where it exists
                 // (the rest is the zeroed padding).
                 for (int64_t j = 0; j < columns; j++)
-                    for (int64_t i = 0; i < valid; i++) block[((i >> 1) * n_block + j) * 2 + (i & 1)] = rows[j * k + i];
+                    for (int64_t i = 0; i < valid; i++) block[((i >> 1) * n_block + j) * 2 + (i & 1)] = STORED_ROW(j)[i];
             }
+#undef STORED_ROW
         }
     }
 }

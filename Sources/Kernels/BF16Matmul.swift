@@ -126,17 +126,25 @@ extension BF16GEMM {
     /// Our copy fills the layout oneDNN picks on AVX-512 and AMX, split over the cores by column
     /// block; any other layout goes through oneDNN's reorder (`withOneDNNReorder` forces it: tests
     /// compare the bytes).
-    public func pack(weights: UnsafePointer<UInt16>, rows: Int, columns: Int, withOneDNNReorder: Bool = false) -> BF16PackedWeights? {
+    /// `rowOrder[r]` is the stored row of logical row r (GGUF's permuted LLaDA Q/K); only our copy
+    /// can gather rows, so with an order and another layout the result is nil.
+    public func pack(weights: UnsafePointer<UInt16>, rows: Int, columns: Int, rowOrder: [Int]? = nil,
+                     withOneDNNReorder: Bool = false) -> BF16PackedWeights? {
+        if let rowOrder, rowOrder.count != rows || rowOrder.contains(where: { $0 < 0 || $0 >= rows }) { return nil }
         guard let packed = dllm_bf16_pack_prepare(handle, Int64(rows), Int64(columns)) else { return nil }
         let result = BF16PackedWeights(handle: packed, rows: rows, columns: columns)
         let blocks = Int(dllm_bf16_pack_column_blocks(packed))
         if blocks > 0 && !withOneDNNReorder {
             let parts = min(blocks, WorkSplit.coreCount)
-            parallelFor(parts) { part in
-                dllm_bf16_pack_blocks(packed, weights, Int64(part * blocks / parts), Int64((part + 1) * blocks / parts))
+            let order = rowOrder.map { $0.map(Int64.init) }
+            withOptionalPointer(order) { orderPointer in
+                parallelFor(parts) { part in
+                    dllm_bf16_pack_blocks(packed, weights, orderPointer, Int64(part * blocks / parts), Int64((part + 1) * blocks / parts))
+                }
             }
             return result
         }
+        guard rowOrder == nil else { return nil }
         return dllm_bf16_pack_reorder(handle, packed, weights) == 1 ? result : nil
     }
 
@@ -150,6 +158,12 @@ extension BF16GEMM {
         let bf16 = roundedActivations(a)
         return dllm_bf16_gemm_run_packed(handle, bf16, packed.handle, c.base, Int64(m), Int64(c.rowStride), accumulate ? 1 : 0) == 0
     }
+}
+
+/// Calls `body` with a pointer to the array's elements, or nil.
+private func withOptionalPointer<R>(_ array: [Int64]?, _ body: (UnsafePointer<Int64>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 /// `x` rounded to bf16 (nearest, ties to even), as `BF16GEMM` rounds its activations.

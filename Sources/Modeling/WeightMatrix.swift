@@ -109,11 +109,15 @@ final class WidenScratch: @unchecked Sendable {
     func packed(bf16 w: WeightMatrix) -> BF16PackedWeights? {
         if let hit = packedBF16[w.slice.bytes] { return hit }
         guard let gemm = bf16 else { return nil }
-        let packed = gemm.pack(weights: w.slice.bytes.assumingMemoryBound(to: UInt16.self), rows: w.rows, columns: w.columns)
+        let packed = gemm.pack(weights: w.slice.bytes.assumingMemoryBound(to: UInt16.self), rows: w.rows, columns: w.columns,
+                               rowOrder: w.slice.rowOrder)
         packedBF16[w.slice.bytes] = .some(packed)
         if packed != nil { w.slice.releaseResidentPages() }
         return packed
     }
+
+    /// How many bf16 weights have a packed copy (tests).
+    var packedBF16Count: Int { packedBF16.values.filter { $0 != nil }.count }
 
     /// bf16 copy of a dequantized tile (`capacity` values) for `projectDequantizedOnBF16`.
     private var bf16Tile: UnsafeMutablePointer<UInt16>?
@@ -196,14 +200,16 @@ private func projectLowPrecision(_ x: ConstMatrixView, _ w: WeightMatrix, into o
         return true
     }
     if w.slice.dtype.isSubByteBlockQuantized { return projectDequantizedOnBF16(x, w, into: out, scratch: scratch, accumulate: accumulate) }
-    guard w.slice.rowOrder == nil else { return false }
     guard w.slice.dtype == .bf16, let gemm = scratch.bf16, Int(bitPattern: w.slice.bytes) % 2 == 0 else { return false }
     // From oneDNN's row threshold the packed copy runs (the layout check is per row count, so the
-    // choice depends on the shape alone, never on which calls came first).
+    // choice depends on the shape alone, never on which calls came first). Rows stored in a
+    // permuted order (GGUF's LLaDA Q/K) are gathered into logical order by the packing; the
+    // stored-order paths below cannot read them, so those calls widen.
     if x.rows >= BF16GEMM.minimumRows, let packed = scratch.packed(bf16: w),
        gemm.multiply(x, packed: packed, into: out, accumulate: accumulate) {
         return true
     }
+    guard w.slice.rowOrder == nil else { return false }
     return gemm.multiply(x, weights: w.slice.bytes.assumingMemoryBound(to: UInt16.self), into: out, accumulate: accumulate)
 }
 

@@ -97,6 +97,26 @@ import Testing
         if try GEMMChoice.forThisProcess().path == .oneDNNBF16 { #expect(packedAny, "oneDNN packed no weight on a bf16 CPU") }
     }
 
+    /// Packing with a row order (GGUF's permuted LLaDA Q/K) writes the bytes of packing the rows
+    /// physically permuted; an invalid order packs nothing.
+    @Test func bf16PackingGathersARowOrder() {
+        guard let gemm = BF16GEMM() else { Issue.record("oneDNN created no CPU engine"); return }
+        var rng = SplitMix64(seed: 37)
+        let (n, k) = (130, 100)
+        let w = randomFloats(n * k, rng: &rng).map(roundedToBFloat16)
+        let order = (0..<n).map { ($0 * 7 + 3) % n }   // 7 and 130 are coprime: a permutation
+        let permuted = order.flatMap { w[$0 * k..<($0 + 1) * k] }
+        w.withUnsafeBufferPointer { wp in
+            permuted.withUnsafeBufferPointer { pp in
+                let gathered = gemm.pack(weights: wp.baseAddress!, rows: n, columns: k, rowOrder: order)
+                let physical = gemm.pack(weights: pp.baseAddress!, rows: n, columns: k)
+                #expect(gathered?.bytes == physical?.bytes)
+                if physical != nil { #expect(gathered != nil) }
+                #expect(gemm.pack(weights: wp.baseAddress!, rows: n, columns: k, rowOrder: Array(order.dropLast()) + [n]) == nil)
+            }
+        }
+    }
+
     /// The few-row kernel (1–3 rows; bf16 weights read once, f32 activations) against its Double
     /// reference within the f32 summation bound; its AVX-512 and plain C versions give the same
     /// bits; and a column split over the cores changes none (`matmulSplitMinimum` is passed).

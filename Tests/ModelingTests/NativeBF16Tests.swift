@@ -115,3 +115,32 @@ import Testing
         }
     }
 }
+
+/// A BF16 GGUF on the native path: LLaDA's Q/K rows are stored in the converter's permuted order,
+/// and the packing gathers them, so every projection of a prefill runs packed on oneDNN.
+@Suite struct NativeBF16GGUFTests {
+    @Test func bf16GGUFWithPermutedRowsRunsPackedAndStaysNearF32() throws {
+        let native = try GEMMChoice.choose(cpuFlags: ["avx512_bf16"], override: nil, nativeBF16: true)
+        for config in GGUFWriterTests.families {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("bf16-\(UUID().uuidString).gguf")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try RandomGGUF.write(path: url.path, config: config, types: .all(.bf16), seed: 8, std: 0.1)
+            let fast = try TransformerModel.load(gguf: url, gemm: native)
+            let exact = try TransformerModel.load(gguf: url, gemm: .requestedF32)
+            let length = 24
+            let tokens = (0..<length).map { ($0 * 29 + 3) % min(config.vocabularySize, 40) }
+            let request = ForwardRequest(tokens: tokens, positions: Array(0..<length))
+            let a = try fast.forward(request).logits, b = try exact.forward(request).logits
+            let scale = b.map { abs(Double($0)) }.max()!
+            let worst = zip(a, b).map { abs(Double($0) - Double($1)) }.max()! / scale
+            #expect(worst < 0.045, "\(config.family): worst error \(worst) of the largest logit")
+            if native.path == .oneDNNBF16, let gemm = BF16GEMM(),
+               gemm.pack(weights: [UInt16](repeating: 0x3f80, count: 256 * 64), rows: 256, columns: 64) != nil {
+                // Q, K, V, O, gate, up, down and the LM head (Dream ties it to the embedding).
+                let expected = 7 * config.layerCount + 1
+                #expect(fast.scratch.packedBF16Count == expected, "\(config.family): \(fast.scratch.packedBF16Count) packed")
+                #expect(worst > 1e-4, "\(config.family): bf16 rounding should show")
+            }
+        }
+    }
+}

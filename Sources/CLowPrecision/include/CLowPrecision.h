@@ -34,7 +34,8 @@ int dllm_bf16_gemm_run(dllm_bf16_gemm *gemm, const uint16_t *a, const uint16_t *
 typedef struct dllm_bf16_packed dllm_bf16_packed;
 dllm_bf16_packed *dllm_bf16_pack_prepare(dllm_bf16_gemm *gemm, int64_t n, int64_t k);
 int64_t dllm_bf16_pack_column_blocks(const dllm_bf16_packed *packed);
-void dllm_bf16_pack_blocks(dllm_bf16_packed *packed, const uint16_t *w, int64_t first, int64_t end);
+/// Column blocks [first, end); logical row r of the weights is stored row row_order[r] (NULL: r).
+void dllm_bf16_pack_blocks(dllm_bf16_packed *packed, const uint16_t *w, const int64_t *row_order, int64_t first, int64_t end);
 /// oneDNN's reorder into the packed layout; returns 1 on success.
 int dllm_bf16_pack_reorder(dllm_bf16_gemm *gemm, dllm_bf16_packed *packed, const uint16_t *w);
 /// The packed bytes (tests compare the two ways of filling them).
