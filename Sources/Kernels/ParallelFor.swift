@@ -22,7 +22,8 @@ public func parallelFor(_ parts: Int, _ body: (Int) -> Void) {
         var job = body
         withUnsafeMutablePointer(to: &job) { pointer in
             dllm_parallel_run(parts, { context, part in
-                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(part))
+                guard let context else { return }   // never nil: the pointer below
+                context.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(part))
             }, pointer)
         }
     }
@@ -41,12 +42,6 @@ public func parallelMap<T>(_ count: Int, parallel: Bool, _ transform: (Int) -> T
         }
         initialized = count
     }
-}
-
-/// A value handed to concurrent parts that only read it or write disjoint parts of what it points to.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// Calls `body` on bands of rows 0..<rows, one band per core when the work (rows · rowWidth
