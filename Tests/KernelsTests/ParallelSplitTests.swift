@@ -72,37 +72,29 @@ import Testing
         let a = randomFloats(m * k, rng: &rng), b = randomFloats(n * k, rng: &rng), start = randomFloats(m * n, rng: &rng)
         for op in [RightOperand.plain, .transposed] {
             for accumulate in [false, true] {
-                func run(threads: Int) -> [Float] {
+                /// C = start (+)= A·op(B) computed by `body` on views of the operands.
+                func compute(_ body: (ConstMatrixView, ConstMatrixView, MatrixView) -> Void) -> [Float] {
                     var out = start
                     a.withUnsafeBufferPointer { ap in
                         b.withUnsafeBufferPointer { bp in
-                            out.withUnsafeMutableBufferPointer { op2 in
+                            out.withUnsafeMutableBufferPointer { cp in
                                 let left = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
                                 let right = op == .plain ? ConstMatrixView(bp.baseAddress!, rows: k, columns: n)
                                                          : ConstMatrixView(bp.baseAddress!, rows: n, columns: k)
-                                matmul(left, right, op, into: MatrixView(op2.baseAddress!, rows: m, columns: n),
-                                       accumulate: accumulate, threads: threads)
+                                body(left, right, MatrixView(cp.baseAddress!, rows: m, columns: n))
                             }
                         }
                     }
                     return out
                 }
+                func run(threads: Int) -> [Float] {
+                    compute { matmul($0, $1, op, into: $2, accumulate: accumulate, threads: threads) }
+                }
                 let serial = run(threads: 1)
                 for threads in [2, 3, 5] {
                     #expect(run(threads: threads) == serial, "\(m)x\(n)x\(k) \(op) accumulate \(accumulate), \(threads) threads")
                 }
-                var reference = start
-                a.withUnsafeBufferPointer { ap in
-                    b.withUnsafeBufferPointer { bp in
-                        reference.withUnsafeMutableBufferPointer { rp in
-                            let left = ConstMatrixView(ap.baseAddress!, rows: m, columns: k)
-                            let right = op == .plain ? ConstMatrixView(bp.baseAddress!, rows: k, columns: n)
-                                                     : ConstMatrixView(bp.baseAddress!, rows: n, columns: k)
-                            matmulReference(left, right, op, into: MatrixView(rp.baseAddress!, rows: m, columns: n),
-                                            accumulate: accumulate)
-                        }
-                    }
-                }
+                let reference = compute { matmulReference($0, $1, op, into: $2, accumulate: accumulate) }
                 // Each term is below 1 in size: k·2⁻²³ per element bounds the f32 summation error.
                 let worst = zip(serial, reference).map { abs($0 - $1) }.max() ?? 0
                 #expect(worst <= Float(k + 2) * 0x1p-23 * 4, "\(m)x\(n)x\(k) \(op): error \(worst)")
